@@ -1,0 +1,4 @@
+import { Foundation1764136800000 } from './1764136800000-Foundation.js';
+
+/** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
+export const migrations = [Foundation1764136800000];

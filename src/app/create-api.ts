@@ -1,0 +1,121 @@
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import { type DynamicModule, type Type, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EnvOverrides } from '../common/core.module.js';
+import { Env, validateEnv } from '../common/config/env.schema.js';
+import { validationExceptionFactory } from '../common/http/validation.js';
+import { requestIdFor } from '../common/logging/logger.options.js';
+import { isDraining } from '../common/lifecycle/graceful-shutdown.js';
+import { MetricsService } from '../common/metrics/metrics.service.js';
+import { ApiModule } from './api.module.js';
+
+export const API_PREFIX = 'api/v1';
+/** Routes outside `/api/v1`: operations and docs. */
+export const OPERATIONAL_ROUTES = ['health', 'health/ready', 'metrics'];
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+
+export interface CreateApiOptions {
+  env?: EnvOverrides;
+  /** Extra modules mounted beside the feature modules (tests of the HTTP layer itself). */
+  extraModules?: Array<Type | DynamicModule>;
+}
+
+/** Builds the HTTP application, fully configured but not listening; tests use `inject()` on it. */
+export async function createApi(options: CreateApiOptions = {}): Promise<NestFastifyApplication> {
+  const bodyLimit = validateEnv({ ...process.env, ...options.env }).BODY_LIMIT_BYTES;
+
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    trustProxy: true,
+    genReqId: (req: IncomingMessage) => requestIdFor(req),
+    // Keep-alive sockets that sit idle are closed on shutdown; busy ones finish their request first.
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(options.env, options.extraModules), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  const env = app.get(Env);
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', String(request.id));
+    // While draining, answered keep-alive connections are closed so the listener can finish closing.
+    if (isDraining()) reply.header('connection', 'close');
+    return payload;
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(fastifyHelmet, {
+    // Swagger UI needs inline styles and scripts from its own origin only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  const origins = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.enableCors({
+    origin: origins.length > 0 ? origins : false,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'etag', 'retry-after', 'location'],
+  });
+  await app.register(fastifyMultipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20, fieldSize: 64 * 1024 } });
+
+  const webRoot = join(projectRoot, 'public');
+  if (existsSync(webRoot)) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', decorateReply: false, wildcard: false, index: ['index.html'] });
+  }
+
+  app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONAL_ROUTES });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Outreach Coordinator API')
+      .setDescription(
+        'Coordinates content campaigns, share tasks and proof of sharing across grassroots organisations. ' +
+          'Errors are RFC 9457 problem details (application/problem+json), in English or Vietnamese by Accept-Language.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+
+  await app.init();
+  await fastify.ready();
+  return app;
+}

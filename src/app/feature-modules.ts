@@ -1,0 +1,4 @@
+import { SystemModule } from '../system/system.module.js';
+
+/** Feature modules shared by the API and the worker. */
+export const FEATURE_MODULES = [SystemModule];

@@ -1,0 +1,123 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/outreach';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Development-only secrets: production start-up refuses them (see `validateEnv`). */
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-in-production';
+export const DEV_DEMO_PASSWORD = 'Outreach@2026';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at start;
+ * a bad value stops the process with a message naming the variable.
+ */
+export class Env {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = DEFAULT_DATABASE_URL;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = DEFAULT_REDIS_URL;
+
+  /** Namespace of every Redis key the service writes (queues, throttling); lets several installs share one Redis. */
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may hold letters, digits, ":", "_" and "-" only' })
+  REDIS_PREFIX = 'outreach';
+
+  @Transform(toBool) @IsBoolean()
+  RUN_MIGRATIONS = true;
+
+  @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  @Transform(toInt) @IsInt() @Min(30) @Max(86_400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt) @IsInt() @Min(60)
+  JWT_REFRESH_TTL_SECONDS = 30 * 86_400;
+
+  /** Comma-separated list of origins allowed by CORS; empty = same-origin only. */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  @Transform(toInt) @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES = 1_048_576;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBool) @IsBoolean()
+  LOG_PRETTY = false;
+
+  @IsString()
+  STORAGE_DIR = './storage';
+
+  @IsString() @MinLength(8, { message: 'DEMO_PASSWORD must be at least 8 characters' })
+  DEMO_PASSWORD = DEV_DEMO_PASSWORD;
+
+  /** Worker concurrency per queue in one worker process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 4;
+
+  /** Milliseconds the process waits for in-flight requests and jobs on SIGTERM before it exits anyway. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  SHUTDOWN_TIMEOUT_MS = 8_000;
+
+  @IsOptional() @IsString()
+  TZ_REPORTS = 'Asia/Ho_Chi_Minh';
+}
+
+export class ConfigValidationError extends Error {}
+
+/** Parses and validates the environment; throws with one line per bad variable. */
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const env = plainToInstance(Env, stripEmpty(raw), { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
+  const messages = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
+  );
+  if (env.NODE_ENV === 'production') {
+    if (env.JWT_SECRET === DEV_JWT_SECRET) {
+      messages.push('  - JWT_SECRET: the development default is refused in production; set a random secret of 32+ characters');
+    }
+  }
+  if (messages.length > 0) {
+    throw new ConfigValidationError(`Invalid configuration:\n${messages.join('\n')}`);
+  }
+  return env;
+}
+
+/** `FOO=` in a .env file means "use the default", not "empty string" — except where empty is meaningful. */
+function stripEmpty(raw: Record<string, unknown>): Record<string, unknown> {
+  const keepEmpty = new Set(['CORS_ORIGINS']);
+  return Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== '' || keepEmpty.has(k)));
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { Env } from '../config/env.schema.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Reuses a well-formed `X-Request-Id` from a proxy; otherwise a new UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  const existing = (req as IncomingMessage & { id?: unknown }).id;
+  if (typeof existing === 'string') return existing;
+  const header = req.headers['x-request-id'];
+  const id = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+  (req as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+/** Probed every few seconds by orchestrators and Prometheus: not worth a log line each. */
+const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
+
+/** Paths of secrets that must never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.newPassword',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.token',
+];
+
+export function loggerOptions(env: Env, role: 'api' | 'worker'): Params {
+  return {
+    pinoHttp: {
+      level: env.LOG_LEVEL,
+      base: { role, pid: process.pid },
+      genReqId: (req) => requestIdFor(req),
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      autoLogging: {
+        ignore: (req) => {
+          // Routes outside the global prefix pass through the logging middleware twice; log once.
+          const marked = req as IncomingMessage & { loggedOnce?: boolean };
+          if (marked.loggedOnce) return true;
+          marked.loggedOnce = true;
+          return QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '');
+        },
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      ...(env.LOG_PRETTY ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+    },
+  };
+}

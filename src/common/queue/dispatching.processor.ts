@@ -1,0 +1,20 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobRegistry } from './job-registry.service.js';
+import { QueueName } from './queue.constants.js';
+
+/** Each queue's consumer hands jobs to their `@OnJob` handler; one small class per queue. */
+abstract class DispatchingProcessor extends WorkerHost {
+  // Property injection: subclasses then need no constructor of their own.
+  @Inject(JobRegistry) private readonly registry: JobRegistry;
+
+  override async process(job: Job): Promise<unknown> {
+    return this.registry.dispatch(job);
+  }
+}
+
+@Processor(QueueName.Maintenance)
+export class MaintenanceProcessor extends DispatchingProcessor {}
+
+export const QUEUE_PROCESSORS = [MaintenanceProcessor];

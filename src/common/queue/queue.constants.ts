@@ -1,0 +1,30 @@
+/**
+ * The one registry of queues and jobs. Values are stored in Redis with every job: never rename
+ * a shipped value, add a new one instead.
+ */
+export enum QueueName {
+  Maintenance = 'maintenance',
+}
+
+export enum JobName {
+  WorkerHeartbeat = 'maintenance.worker-heartbeat',
+}
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.WorkerHeartbeat]: QueueName.Maintenance,
+};
+
+/** The payload each job carries: ids and small scalars only; Postgres holds the data. */
+export interface JobPayloads {
+  [JobName.WorkerHeartbeat]: { requestedAt: string };
+}
+
+export const ALL_QUEUES = Object.values(QueueName);
+
+/** Retry with backoff, keep failures for inspection, trim successes. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
