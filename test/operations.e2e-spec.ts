@@ -119,3 +119,45 @@ describe('operating the service', () => {
     expect(Number(row.beats)).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('the global access guard', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ extraModules: [HttpProbeModule] });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('refuses anonymous callers with 401 problem details', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/probe/admin-only' });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets a role with the permission in, and keeps others out with 403', async () => {
+    const { createUser, createOrganisation } = await import('./support/fixtures.js');
+    const admin = await createUser(ctx, { role: 'admin' });
+    const org = await createOrganisation(ctx.dataSource);
+    const secretary = await createUser(ctx, { role: 'secretary', organisationId: org.id });
+    const ok = await ctx.app.inject({ method: 'GET', url: '/api/v1/probe/admin-only', headers: admin.headers });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().login).toBe(admin.login);
+    const denied = await ctx.app.inject({ method: 'GET', url: '/api/v1/probe/admin-only', headers: secretary.headers });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().code).toBe('FORBIDDEN');
+  });
+
+  it('refuses a route that declares no permission, even to an admin', async () => {
+    const { createUser } = await import('./support/fixtures.js');
+    const admin = await createUser(ctx, { role: 'admin' });
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/probe/undeclared', headers: admin.headers });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('refuses the token of a disabled user at once', async () => {
+    const { createUser } = await import('./support/fixtures.js');
+    const admin = await createUser(ctx, { role: 'admin' });
+    await ctx.dataSource.query('UPDATE app_user SET disabled_at = now() WHERE id = $1', [admin.id]);
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/probe/admin-only', headers: admin.headers });
+    expect(res.statusCode).toBe(401);
+  });
+});

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CoreModule, type EnvOverrides } from '../common/core.module.js';
 import { ProblemFilter } from '../common/errors/problem.filter.js';
 import { MetricsController } from '../common/metrics/metrics.controller.js';
 import { MetricsService } from '../common/metrics/metrics.service.js';
 import { HealthModule } from '../health/health.module.js';
+import { AccessGuard } from '../identity/access.guard.js';
 import { FEATURE_MODULES } from './feature-modules.js';
 
 /** The HTTP front door: controllers, guards and filters over the shared feature modules. */
@@ -15,7 +16,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [CoreModule.forRoot('api', overrides), HealthModule, ...FEATURE_MODULES, ...extraModules],
       controllers: [MetricsController],
-      providers: [MetricsService, { provide: APP_FILTER, useClass: ProblemFilter }],
+      providers: [MetricsService, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

@@ -12,7 +12,10 @@ import { databaseUrl, dropDatabase, withAdmin } from './postgres.js';
 export default async function setup(): Promise<() => Promise<void>> {
   await assertServicesUp();
   const files = readdirSync(new URL('../../migrations/', import.meta.url)).sort().join(',');
-  const template = `outreach_tpl_${createHash('sha1').update(files).digest('hex').slice(0, 10)}`;
+  // Named after this checkout and its migrations: several checkouts on one machine never share
+  // (or drop) each other's template, and a new migration makes a new template.
+  const checkout = hash(process.cwd()).slice(0, 6);
+  const template = `outreach_tpl_${checkout}_${hash(files).slice(0, 10)}`;
   process.env.TEST_TEMPLATE_DB = template;
 
   const exists = await withAdmin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [template])).rowCount);
@@ -29,15 +32,30 @@ export default async function setup(): Promise<() => Promise<void>> {
     }
     await ds.destroy();
   }
-  // Old templates and databases left by a killed run.
+  // This checkout's outdated templates, and databases left by test processes that no longer run.
   await withAdmin(async (c) => {
-    const stale = await c.query(
-      `SELECT datname FROM pg_database WHERE (datname LIKE 'outreach_tpl_%' AND datname <> $1) OR datname LIKE 'outreach_t\\_%'`,
-      [template],
-    );
-    for (const row of stale.rows as { datname: string }[]) await c.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    const rows = (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'outreach\\_t%'`)).rows as { datname: string }[];
+    for (const { datname } of rows) {
+      const outdatedTemplate = datname.startsWith(`outreach_tpl_${checkout}_`) && datname !== template;
+      const pid = /^outreach_t_(\d+)_/.exec(datname)?.[1];
+      const orphan = pid !== undefined && !isAlive(Number(pid));
+      if (outdatedTemplate || orphan) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   });
   return async () => undefined;
+}
+
+function hash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function assertServicesUp(): Promise<void> {

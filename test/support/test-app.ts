@@ -28,7 +28,8 @@ export interface TestContextOptions {
 export async function createTestDatabase(): Promise<string> {
   const template = process.env.TEST_TEMPLATE_DB;
   if (!template) throw new Error('TEST_TEMPLATE_DB is not set: run tests through vitest (global setup)');
-  const name = `outreach_t_${randomBytes(5).toString('hex')}`;
+  // The pid lets a later run drop databases of a test process that was killed.
+  const name = `outreach_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {
     try {
       await withAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));

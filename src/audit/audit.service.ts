@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../common/auth/actor.js';
+
+/** Keys that never enter the audit log, whatever entity they come from. */
+const SECRET_KEYS = new Set(['password', 'passwordHash', 'newPassword', 'token', 'tokenHash', 'refreshToken', 'accessToken']);
+/** Bookkeeping that changes on every write and says nothing about the change. */
+const NOISE_KEYS = new Set(['updatedAt', 'version', 'search']);
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  before?: object | null;
+  after?: object | null;
+}
+
+/**
+ * Records who changed what. Call it with the transaction's EntityManager, so the audit row
+ * commits (or rolls back) with the change itself.
+ */
+@Injectable()
+export class AuditService {
+  async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    const { before, after } = diff(clean(entry.before), clean(entry.after));
+    await manager.query(
+      `INSERT INTO audit_log (actor_user_id, actor_login, actor_role, action, entity, entity_id, before, after, request_id, ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        actor.login.startsWith('system:') ? null : actor.userId,
+        actor.login,
+        actor.role,
+        entry.action,
+        entry.entity,
+        entry.entityId ?? null,
+        before === null ? null : JSON.stringify(before),
+        after === null ? null : JSON.stringify(after),
+        actor.requestId ?? null,
+        actor.ip ?? null,
+      ],
+    );
+  }
+}
+
+function clean(value: object | null | undefined): Record<string, unknown> | null {
+  if (!value) return null;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (SECRET_KEYS.has(key) || NOISE_KEYS.has(key)) continue;
+    out[key] = v instanceof Date ? v.toISOString() : v;
+  }
+  return out;
+}
+
+/** For an update, keeps only the fields that changed, before and after. */
+function diff(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  if (!before || !after) return { before, after };
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { DataSource } from 'typeorm';
+import type { Actor, Role } from '../common/auth/actor.js';
+import { Env } from '../common/config/env.schema.js';
+import type { AccessTokenClaims } from './token.service.js';
+
+interface UserRow {
+  id: string;
+  login: string;
+  role: Role;
+  organisation_id: string | null;
+  collaborator_id: string | null;
+}
+
+/**
+ * Verifies the bearer token (HS256 only: `alg: none` and others are refused), then loads the user:
+ * a disabled or deleted account is refused at once, whatever its token says. A collaborator's
+ * organisation is read from its person record, so moving the person moves its scope.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    env: Env,
+    private readonly dataSource: DataSource,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: env.JWT_SECRET,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  async validate(request: FastifyRequest, claims: AccessTokenClaims): Promise<Actor | false> {
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string') return false;
+    const rows: UserRow[] = await this.dataSource.query(
+      `SELECT u.id, u.login, u.role,
+              CASE WHEN u.role = 'collaborator' THEN c.organisation_id ELSE u.organisation_id END AS organisation_id,
+              u.collaborator_id
+         FROM app_user u
+         LEFT JOIN collaborator c ON c.id = u.collaborator_id
+        WHERE u.id = $1 AND u.disabled_at IS NULL`,
+      [claims.sub],
+    );
+    const user = rows[0];
+    if (!user) return false;
+    return {
+      userId: user.id,
+      login: user.login,
+      role: user.role,
+      organisationId: user.organisation_id,
+      collaboratorId: user.collaborator_id,
+      requestId: String(request.id),
+      ip: request.ip,
+    };
+  }
+}
