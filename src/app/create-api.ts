@@ -1,26 +1,31 @@
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { type DynamicModule, type Type, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, Logger as NestLogger, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JwtService } from '@nestjs/jwt';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import { DataSource } from 'typeorm';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvOverrides } from '../common/core.module.js';
 import { Env, validateEnv } from '../common/config/env.schema.js';
+import { sendProblem } from '../common/errors/problem.filter.js';
 import { validationExceptionFactory } from '../common/http/validation.js';
 import { requestIdFor } from '../common/logging/logger.options.js';
 import { isDraining } from '../common/lifecycle/graceful-shutdown.js';
 import { MetricsService } from '../common/metrics/metrics.service.js';
+import { QUEUE_DASHBOARD_ROUTE } from '../queue-dashboard/queue-dashboard.module.js';
+import { queueDashboardGate } from '../queue-dashboard/queue-dashboard.gate.js';
 import { ApiModule } from './api.module.js';
 
 export const API_PREFIX = 'api/v1';
 /** Routes outside `/api/v1`: operations and docs. */
-export const OPERATIONAL_ROUTES = ['health', 'health/ready', 'metrics'];
+export const OPERATIONAL_ROUTES = ['health', 'health/ready', 'metrics', 'admin/queues'];
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
@@ -55,6 +60,18 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
     // While draining, answered keep-alive connections are closed so the listener can finish closing.
     if (isDraining()) reply.header('connection', 'close');
     return payload;
+  });
+  const dashboardGate = queueDashboardGate(app.get(JwtService), app.get(DataSource));
+  const dashboardLogger = new NestLogger('QueueDashboard');
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.url !== QUEUE_DASHBOARD_ROUTE && !request.url.startsWith(`${QUEUE_DASHBOARD_ROUTE}/`)) return;
+    // Outside Nest's pipeline, so the problem response is sent here rather than thrown.
+    try {
+      await dashboardGate(request, reply);
+    } catch (error) {
+      sendProblem(error, request, reply, dashboardLogger);
+      return reply;
+    }
   });
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
