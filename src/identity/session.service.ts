@@ -19,6 +19,11 @@ export interface ClientInfo {
   userAgent?: string | null;
 }
 
+/** TypeORM answers a raw UPDATE … RETURNING with `[rows, affectedCount]`. */
+function updatedRows<T>(result: unknown): T[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
+}
+
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
@@ -48,13 +53,15 @@ export class SessionService {
    */
   async rotate(manager: EntityManager, token: string, client: ClientInfo): Promise<RotatedRefreshToken | { reused: true; familyId: string; userId: string } | null> {
     const hash = hashRefreshToken(token);
-    const rows: Array<{ user_id: string; family_id: string }> = await manager.query(
-      `UPDATE refresh_token r SET used_at = now()
-         FROM app_user u
-        WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > now()
-          AND u.id = r.user_id AND u.disabled_at IS NULL
-        RETURNING r.user_id, r.family_id`,
-      [hash],
+    const rows = updatedRows<{ user_id: string; family_id: string }>(
+      await manager.query(
+        `UPDATE refresh_token r SET used_at = now()
+           FROM app_user u
+          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > now()
+            AND u.id = r.user_id AND u.disabled_at IS NULL
+          RETURNING r.user_id, r.family_id`,
+        [hash],
+      ),
     );
     const won = rows[0];
     if (won) {
@@ -74,10 +81,11 @@ export class SessionService {
 
   /** Revokes a family; returns how many live tokens it had. */
   async revokeFamily(manager: EntityManager, familyId: string): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows = updatedRows(await manager.query(
       `UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id`,
       [familyId],
-    );
+   
+    ));
     return rows.length;
   }
 
@@ -92,10 +100,11 @@ export class SessionService {
 
   /** Ends every session of a user (disabled, password reset). */
   async revokeAllOfUser(manager: EntityManager, userId: string): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows = updatedRows(await manager.query(
       `UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
       [userId],
-    );
+   
+    ));
     return rows.length;
   }
 
