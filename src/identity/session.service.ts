@@ -81,11 +81,9 @@ export class SessionService {
 
   /** Revokes a family; returns how many live tokens it had. */
   async revokeFamily(manager: EntityManager, familyId: string): Promise<number> {
-    const rows = updatedRows(await manager.query(
-      `UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id`,
-      [familyId],
-   
-    ));
+    const rows = updatedRows(
+      await manager.query(`UPDATE refresh_token SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id`, [familyId]),
+    );
     return rows.length;
   }
 
@@ -100,11 +98,9 @@ export class SessionService {
 
   /** Ends every session of a user (disabled, password reset). */
   async revokeAllOfUser(manager: EntityManager, userId: string): Promise<number> {
-    const rows = updatedRows(await manager.query(
-      `UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
-      [userId],
-   
-    ));
+    const rows = updatedRows(
+      await manager.query(`UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`, [userId]),
+    );
     return rows.length;
   }
 
