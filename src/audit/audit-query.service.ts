@@ -62,7 +62,7 @@ export class AuditQueryService {
       where.push(`id < ${params.add(beforeId)}::bigint`);
     }
     return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${params.add(limit)}`,
+      `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log.id DESC LIMIT ${params.add(limit)}`,
       params.values,
     );
   }
