@@ -4,6 +4,7 @@ import { createTwoUnitWorld, createUser, TEST_PASSWORD } from './support/fixture
 import { createTestContext, type TestContext } from './support/test-app.js';
 
 type World = Awaited<ReturnType<typeof createTwoUnitWorld>>;
+type LightResponse = Awaited<ReturnType<TestContext['app']['inject']>>;
 
 interface AuditRow {
   actor_user_id: string | null;
@@ -26,7 +27,7 @@ describe('the audit log', () => {
   afterAll(async () => ctx?.close());
 
   /** Runs a write and returns the audit rows it added (by id, so earlier rows do not count). */
-  async function auditOf(write: () => Promise<{ statusCode: number; headers: Record<string, unknown> }>, expectedStatus: number) {
+  async function auditOf(write: () => Promise<LightResponse>, expectedStatus: number) {
     const [{ max }] = await ctx.dataSource.query(`SELECT coalesce(max(id), 0)::bigint AS max FROM audit_log`);
     const res = await write();
     expect(res.statusCode).toBe(expectedStatus);
@@ -86,8 +87,7 @@ describe('the audit log', () => {
         () => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: world.secretaryB.login, password: TEST_PASSWORD }, remoteAddress: '10.7.7.8' }),
         200,
       );
-      const pair = loggedIn.res as unknown as { json(): { accessToken: string; refreshToken: string } };
-      const { accessToken, refreshToken } = pair.json();
+      const { accessToken, refreshToken } = loggedIn.res.json() as { accessToken: string; refreshToken: string };
       expect(loggedIn.rows).toHaveLength(1);
       expect(loggedIn.rows[0]).toMatchObject({ actor_user_id: world.secretaryB.id, action: 'auth.login', entity: 'session', ip: '10.7.7.8' });
       const refreshed = await auditOf(() => ctx.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', payload: { refreshToken } }), 200);
