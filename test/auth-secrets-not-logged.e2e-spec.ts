@@ -4,7 +4,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED_PATHS } from '../src/common/logging/logger.options.js';
 import { databaseUrl, dropDatabase } from './support/postgres.js';
-import { spawnService, type SpawnedService } from './support/spawn-service.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './support/spawn-service.js';
 import { clearRedisPrefix, createTestDatabase, testEnv, waitFor } from './support/test-app.js';
 import pg from 'pg';
 
@@ -12,9 +14,30 @@ const ADMIN_PASSWORD = 'Very-secret-admin-pw-31';
 const NEW_USER_PASSWORD = 'Another-very-secret-pw-52';
 const WRONG_PASSWORD = 'Wrong-but-secret-pw-73';
 
-describe('passwords and tokens never reach the logs', () => {
+interface RunningApi {
+  port: number;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** The built API as a real process, its stdout captured (pino writes straight to fd 1). Start-up may be slow on a busy machine. */
+async function startApi(env: Record<string, string | undefined>): Promise<RunningApi> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/src/main.js', import.meta.url))], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, { timeoutMs: 90_000, intervalMs: 200, what: 'the API to start' });
+  return { port, output: () => output, stop: async () => (child.kill('SIGTERM'), await exited) };
+}
+
+describe('passwords and tokens never reach the logs', { timeout: 120_000 }, () => {
   let dbName: string;
-  let api: SpawnedService;
+  let api: RunningApi;
   let env: Record<string, string | undefined>;
   beforeAll(async () => {
     dbName = await createTestDatabase();
@@ -25,11 +48,10 @@ describe('passwords and tokens never reach the logs', () => {
     ]);
     await client.end();
     env = testEnv(dbName, { LOG_LEVEL: 'debug' });
-    api = await spawnService('main', env);
-  });
+    api = await startApi(env);
+  }, 120_000);
   afterAll(async () => {
-    api?.child.kill('SIGTERM');
-    if (api) await api.exited;
+    await api?.stop();
     await clearRedisPrefix(String(env.REDIS_PREFIX));
     if (dbName) await dropDatabase(dbName);
   });
