@@ -13,6 +13,8 @@ export interface Actor {
   readonly organisationId: string | null;
   /** The collaborator a collaborator account is linked to. */
   readonly collaboratorId: string | null;
+  /** The session (refresh-token family) the access token was issued for, if any. */
+  readonly sessionId?: string;
   readonly requestId?: string;
   readonly ip?: string;
 }

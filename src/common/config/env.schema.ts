@@ -65,6 +65,18 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(60)
   JWT_REFRESH_TTL_SECONDS = 30 * 86_400;
 
+  /** Login attempts per login name (case-insensitive) within LOGIN_THROTTLE_TTL_SECONDS; the next answers 429. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000)
+  LOGIN_THROTTLE_LIMIT = 10;
+
+  /** Login attempts per client IP within LOGIN_THROTTLE_TTL_SECONDS (offices share one address: keep it generous). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  LOGIN_THROTTLE_IP_LIMIT = 100;
+
+  /** Window of the login throttles; a throttled login or IP stays blocked for the same time. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  LOGIN_THROTTLE_TTL_SECONDS = 900;
+
   /** Comma-separated list of origins allowed by CORS; empty = same-origin only. */
   @IsString()
   CORS_ORIGINS = '';

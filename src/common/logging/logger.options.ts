@@ -29,6 +29,15 @@ export const REDACTED_PATHS = [
   '*.refreshToken',
   '*.accessToken',
   '*.token',
+  '*.authorization',
+  '*.passwordHash',
+  '*.password_hash',
+  '*.tokenHash',
+  '*.token_hash',
+  // A failed query carries its bound parameters (password hashes, token hashes): never log them.
+  'err.parameters',
+  'err.driverError.parameters',
+  '*.err.parameters',
 ];
 
 export function loggerOptions(env: Env, role: 'api' | 'worker'): Params {
