@@ -41,7 +41,7 @@ export async function spawnService(entry: 'main' | 'worker', env: EnvOverrides):
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   if (entry === 'main') {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, { timeoutMs: 20_000, what: `the API on port ${port}\n${output}` });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, { timeoutMs: 90_000, what: `the API on port ${port}\n${output}` });
   }
   return { child, port, output: () => output, exited };
 }
