@@ -41,6 +41,8 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
     extras: Record<string, unknown> = {},
     errors?: FieldProblem[],
   ): ProblemDetails => ({
+    // Extensions first: a domain extra can never overwrite a standard member such as `status`.
+    ...extras,
     type: `/problems/${codeToSlug(code)}`,
     title: problemTitle(code, status, ctx.lang),
     status,
@@ -49,7 +51,6 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
     code,
     ...(ctx.requestId ? { requestId: ctx.requestId } : {}),
     ...(errors && errors.length > 0 ? { errors } : {}),
-    ...extras,
   });
   const expected = (problem: ProblemDetails, headers: Record<string, string> = {}): ProblemOutcome => ({
     problem,
