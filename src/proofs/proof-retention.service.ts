@@ -25,7 +25,7 @@ export class ProofRetentionService {
 
   /** Queues the purge; the job id is deterministic, so asking twice runs it once. */
   async schedulePurge(campaignId: string): Promise<void> {
-    await this.queue.add(JobName.PurgeCampaignProofs, { campaignId }, { jobId: `${campaignId}:${JobName.PurgeCampaignProofs}` });
+    await this.queue.add(JobName.PurgeCampaignProofs, { campaignId }, { jobId: `purge-campaign-proofs-${campaignId}` });
   }
 
   @OnJob(JobName.PurgeCampaignProofs)
@@ -36,7 +36,8 @@ export class ProofRetentionService {
   /** Deletes every proof image of the campaign (rows, then files); returns how many. Safe to run twice. */
   async purgeCampaign(actor: Actor, campaignId: string): Promise<number> {
     const keys = await this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string; storage_key: string }> = await manager.query(
+      // TypeORM answers a DELETE … RETURNING with [rows, affectedCount].
+      const [rows]: [Array<{ id: string; storage_key: string }>, number] = await manager.query(
         `DELETE FROM proof_image WHERE campaign_id = $1 RETURNING id, storage_key`,
         [campaignId],
       );

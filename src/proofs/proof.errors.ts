@@ -53,14 +53,15 @@ export class NotMultipartError extends DomainError {
 
 export class TaskNotPendingError extends ConflictError {
   constructor(taskId: string, status: string) {
-    super('TASK_NOT_PENDING', `Task ${taskId} is ${status}, not pending`, { status });
+    super('TASK_NOT_PENDING', `Task ${taskId} is ${status}, not pending`, { taskStatus: status });
   }
 }
 
 export class TaskNotAwaitingReviewError extends ConflictError {
   constructor(taskId: string, status: string, reviewStatus: string) {
     super('TASK_NOT_AWAITING_REVIEW', `Task ${taskId} is not a completion awaiting review (status ${status}, review ${reviewStatus})`, {
-      status,
+      // not `status`: that key is the problem's HTTP status
+      taskStatus: status,
       reviewStatus,
     });
   }

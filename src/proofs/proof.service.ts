@@ -96,7 +96,8 @@ export class ProofService {
             image.bytes.length, image.contentType, image.originalContentType, actor.login.startsWith('system:') ? null : actor.userId],
         );
         const reviewStatus = locked.review_required ? 'pending' : 'not_required';
-        const [after] = await manager.query(
+        // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
+        const [[after]] = await manager.query(
           `UPDATE share_task
               SET status = 'done', completed_at = now(), late = now() > deadline, completed_by_user_id = $2,
                   completed_by_collaborator_id = $3, proof_url = NULL, proof_image_id = $4, note = $5,
