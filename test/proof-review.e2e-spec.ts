@@ -241,4 +241,14 @@ describe('secretary reviews screenshot proofs', () => {
     expect((await get('/api/v1/reviews', world.admin.headers)).json().items.map((i: { taskId: string }) => i.taskId)).not.toContain(task.id);
     expect((await post(`/api/v1/tasks/${task.id}/approve`, world.admin.headers)).statusCode).toBe(409);
   });
+
+  it('documents the proof and review routes in OpenAPI, the upload as multipart', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/docs-json' })).json();
+    const upload = doc.paths['/api/v1/tasks/{id}/proof-image'].post;
+    expect(Object.keys(upload.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.image).toMatchObject({ type: 'string', format: 'binary' });
+    for (const path of ['/api/v1/tasks/{id}/proof', '/api/v1/tasks/{id}/review', '/api/v1/reviews', '/api/v1/reviews/approve', '/api/v1/tasks/{id}/approve', '/api/v1/tasks/{id}/reject']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+  });
 });
