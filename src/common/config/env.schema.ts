@@ -93,6 +93,33 @@ export class Env {
   @IsString()
   STORAGE_DIR = './storage';
 
+  /** Where proof screenshots are kept: `local` (STORAGE_DIR/proofs) or an S3-compatible bucket. */
+  @IsIn(['local', 's3'])
+  PROOF_STORAGE: 'local' | 's3' = 'local';
+
+  /** Largest decoded proof image, in pixels (width x height); bigger ones are refused as image bombs. */
+  @Transform(toInt) @IsInt() @Min(1_000_000) @Max(268_402_689)
+  PROOF_MAX_PIXELS = 40_000_000;
+
+  @IsOptional() @IsString()
+  S3_ENDPOINT?: string;
+
+  @IsOptional() @IsString()
+  S3_BUCKET?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @IsOptional() @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Path-style addressing (`endpoint/bucket/key`), which MinIO and most S3-compatible stores need. */
+  @Transform(toBool) @IsBoolean()
+  S3_FORCE_PATH_STYLE = true;
+
   @IsString() @MinLength(8, { message: 'DEMO_PASSWORD must be at least 8 characters' })
   DEMO_PASSWORD = DEV_DEMO_PASSWORD;
 
@@ -121,6 +148,9 @@ export function validateEnv(raw: Record<string, unknown>): Env {
     if (env.JWT_SECRET === DEV_JWT_SECRET) {
       messages.push('  - JWT_SECRET: the development default is refused in production; set a random secret of 32+ characters');
     }
+  }
+  if (env.PROOF_STORAGE === 's3' && !env.S3_BUCKET) {
+    messages.push('  - S3_BUCKET: required when PROOF_STORAGE=s3');
   }
   if (messages.length > 0) {
     throw new ConfigValidationError(`Invalid configuration:\n${messages.join('\n')}`);

@@ -23,6 +23,14 @@ export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   TOO_MANY_REQUESTS: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu' },
   SERVICE_UNAVAILABLE: { en: 'Service temporarily unavailable', vi: 'Dịch vụ tạm thời không sẵn sàng' },
   INTERNAL_ERROR: { en: 'Unexpected error', vi: 'Lỗi không mong muốn' },
+  PROOF_IMAGE_MISSING: { en: 'Proof image missing', vi: 'Thiếu ảnh minh chứng' },
+  PROOF_IMAGE_TOO_MANY_FILES: { en: 'Only one proof image allowed', vi: 'Chỉ được gửi một ảnh minh chứng' },
+  PROOF_IMAGE_TOO_LARGE: { en: 'Proof image too large', vi: 'Ảnh minh chứng quá lớn' },
+  PROOF_IMAGE_TYPE_UNSUPPORTED: { en: 'Not a JPEG, PNG or WebP image', vi: 'Tệp không phải ảnh JPEG, PNG hoặc WebP' },
+  PROOF_IMAGE_INVALID: { en: 'Unreadable proof image', vi: 'Ảnh minh chứng bị hỏng hoặc không đọc được' },
+  PROOF_IMAGE_TOO_MANY_PIXELS: { en: 'Proof image dimensions too large', vi: 'Kích thước ảnh minh chứng quá lớn' },
+  TASK_NOT_PENDING: { en: 'Task is not open', vi: 'Nhiệm vụ không còn ở trạng thái chờ thực hiện' },
+  TASK_NOT_AWAITING_REVIEW: { en: 'Task is not awaiting review', vi: 'Nhiệm vụ không ở trạng thái chờ duyệt' },
 };
 
 const STATUS_TITLES: Record<number, { en: string; vi: string }> = {

@@ -8,15 +8,18 @@ export enum QueueName {
 
 export enum JobName {
   WorkerHeartbeat = 'maintenance.worker-heartbeat',
+  PurgeCampaignProofs = 'maintenance.purge-campaign-proofs',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WorkerHeartbeat]: QueueName.Maintenance,
+  [JobName.PurgeCampaignProofs]: QueueName.Maintenance,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
 export interface JobPayloads {
   [JobName.WorkerHeartbeat]: { requestedAt: string };
+  [JobName.PurgeCampaignProofs]: { campaignId: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);
