@@ -15,6 +15,8 @@ export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   TOO_MANY_REQUESTS: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu' },
   SERVICE_UNAVAILABLE: { en: 'Service temporarily unavailable', vi: 'Dịch vụ tạm thời không sẵn sàng' },
   INTERNAL_ERROR: { en: 'Unexpected error', vi: 'Lỗi không mong muốn' },
+  IMPORT_FILE_UNSUPPORTED: { en: 'Not an .xlsx or .csv file', vi: 'Tệp không phải .xlsx hoặc .csv' },
+  IMPORT_FILE_EMPTY: { en: 'The file is empty', vi: 'Tệp rỗng' },
 };
 
 const STATUS_TITLES: Record<number, { en: string; vi: string }> = {

@@ -4,19 +4,23 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Imports = 'imports',
 }
 
 export enum JobName {
   WorkerHeartbeat = 'maintenance.worker-heartbeat',
+  ImportRun = 'imports.run',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WorkerHeartbeat]: QueueName.Maintenance,
+  [JobName.ImportRun]: QueueName.Imports,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
 export interface JobPayloads {
   [JobName.WorkerHeartbeat]: { requestedAt: string };
+  [JobName.ImportRun]: { importId: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);
