@@ -72,6 +72,8 @@ export async function seedDemo(dataSource: DataSource, options: SeedDemoOptions)
 
   return dataSource.transaction(async (manager) => {
     const db: SqlRunner = manager;
+    // Bulk statements over thousands of array elements: JIT compiling them costs more than it saves.
+    await db.query('SET LOCAL jit = off');
     const organisations = await seedOrganisations(db, demo);
     const orgId = new Map(
       ((await db.query(`SELECT id, code FROM organisation WHERE code = ANY($1::text[])`, [demo.organisations.map((o) => o.code)])) as Array<{ id: string; code: string }>).map(
