@@ -125,6 +125,29 @@ describe('imports by a secretary', () => {
     expect(person).toEqual({ organisation_id: world.unitB.id, full_name: 'Lê Văn Cường' });
   });
 
+  it('may add organisations inside its tree only, and may not move its own unit', async () => {
+    const rows = [
+      ['Mã đơn vị', 'Tên', 'Loại', 'Mã đơn vị cấp trên'],
+      ['SEC-CELL', 'Chi bộ Phòng Mới', 'Chi bộ trực thuộc', world.cellA.code],
+      ['SEC-OUT', 'Chi bộ Ngoài', 'Chi bộ trực thuộc', world.unitB.code],
+      [world.unitA.code, 'Đảng bộ Sở Y tế', 'Đảng bộ cơ sở', world.unitB.code],
+      [world.unitB.code, 'Đổi tên B', 'Chi bộ cơ sở', world.root.code],
+    ];
+    const view = await runImport(ctx, world.secretaryA.headers, { kind: 'organisations', name: 'o.csv', content: csv(rows) });
+    expect(view.counts).toMatchObject({ total: 4, applied: 1, rejected: 3 });
+    expect(view.rejections.map((r) => r.row)).toEqual([3, 4, 5]);
+    const [unitB] = await ctx.dataSource.query(`SELECT name FROM organisation WHERE id = $1`, [world.unitB.id]);
+    expect(unitB.name).toBe('Chi bộ Sở Tư pháp');
+    const [cell] = await ctx.dataSource.query(`SELECT ancestors FROM organisation WHERE code = 'SEC-CELL'`);
+    expect(cell.ancestors.slice(0, 3)).toEqual([world.root.id, world.unitA.id, world.cellA.id]);
+  });
+
+  it('refuses anonymous callers (401) and collaborators (403) at upload', async () => {
+    const file = { kind: 'collaborators', name: 'x.csv', content: csv([VI_HEADERS]) };
+    expect((await upload(ctx, {}, file)).statusCode).toBe(401);
+    expect((await upload(ctx, world.collaboratorA.headers, file)).statusCode).toBe(403);
+  });
+
   it("an admin's import is hidden from secretaries", async () => {
     const view = await runImport(ctx, world.admin.headers, { kind: 'collaborators', name: 'a.csv', content: csv([VI_HEADERS, ...collaboratorRows('ADM', 1, world.unitA.code)]) });
     const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/imports/${view.id}`, headers: world.secretaryA.headers });

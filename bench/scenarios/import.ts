@@ -23,10 +23,10 @@ export async function importScenario(ctx: BenchContext): Promise<ScenarioResult>
   try {
     const ds = app.get(DataSource);
     const run = randomBytes(3).toString('hex').toUpperCase();
-    const [org] = (await ds.query(
+    await ds.query(
       `INSERT INTO organisation (id, code, name, kind, ancestors, depth) SELECT g.id, $1, $2, 'bloc_committee', ARRAY[g.id], 0 FROM (SELECT gen_random_uuid() AS id) g RETURNING id`,
       [`BENCH-${run}`, `Đảng bộ đo hiệu năng ${run}`],
-    )) as Array<{ id: string }>;
+    );
     const [user] = (await ds.query(`INSERT INTO app_user (login, password_hash, role) VALUES ($1, 'x', 'admin') RETURNING id`, [`bench-${run.toLowerCase()}`])) as Array<{ id: string }>;
     const headers = { authorization: `Bearer ${app.get(TokenService).signAccessToken(user!.id)}` };
 

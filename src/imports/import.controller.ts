@@ -12,7 +12,9 @@ import { readImportUpload } from './import-upload.js';
 import { IMPORT_KINDS, type ImportKind } from './import.types.js';
 import { ImportService } from './import.service.js';
 
-const uuidPipe = new ParseUUIDPipe({ exceptionFactory: () => new ValidationError([{ field: 'id', message: 'id must be a UUID', code: 'isUuid' }]) });
+function uuidPipe(): ParseUUIDPipe {
+  return new ParseUUIDPipe({ exceptionFactory: () => new ValidationError([{ field: 'id', message: 'id must be a UUID', code: 'isUuid' }]) });
+}
 
 @ApiTags('imports')
 @Controller('imports')
@@ -56,7 +58,7 @@ export class ImportController {
   @ApiOperation({ summary: 'Status, counts, rejected rows with reasons, and the rows applied' })
   @ApiOkResponse({ type: ImportDto })
   @ApiNotFoundResponse({ description: 'No such import in your scope' })
-  async get(@CurrentActor() actor: Actor, @Param('id', uuidPipe) id: string): Promise<ImportDto> {
+  async get(@CurrentActor() actor: Actor, @Param('id', uuidPipe()) id: string): Promise<ImportDto> {
     return this.imports.get(scopeOf(actor), id);
   }
 }
