@@ -142,6 +142,21 @@ describe('imports by a secretary', () => {
     expect(cell.ancestors.slice(0, 3)).toEqual([world.root.id, world.unitA.id, world.cellA.id]);
   });
 
+  it("may add channels in its tree only, with admins from its tree only", async () => {
+    const rows = [
+      ['Mã kênh', 'Mã đơn vị', 'Nền tảng', 'Tên kênh', 'Đường dẫn', 'Quản trị viên'],
+      ['SEC-CH-1', world.cellA.code, 'Nhóm Zalo', 'Nhóm chi bộ', 'https://zalo.me/g/secch1abc', world.personCellA.code],
+      ['SEC-CH-2', world.unitB.code, 'Nhóm Zalo', 'Nhóm B', 'https://zalo.me/g/secch2abc', ''],
+      ['SEC-CH-3', world.unitA.code, 'Nhóm Zalo', 'Nhóm A', 'https://zalo.me/g/secch3abc', world.personB.code],
+    ];
+    const view = await runImport(ctx, world.secretaryA.headers, { kind: 'channels', name: 'k.csv', content: csv(rows) });
+    expect(view.counts).toMatchObject({ total: 3, applied: 1, rejected: 2 });
+    expect(view.rejections.map((r) => [r.row, r.column])).toEqual([
+      [3, 'Mã đơn vị'],
+      [4, 'Quản trị viên'],
+    ]);
+  });
+
   it('refuses anonymous callers (401) and collaborators (403) at upload', async () => {
     const file = { kind: 'collaborators', name: 'x.csv', content: csv([VI_HEADERS]) };
     expect((await upload(ctx, {}, file)).statusCode).toBe(401);
@@ -180,6 +195,8 @@ describe('POST /api/v1/imports (organisations, channels)', () => {
 
     const again = await runImport(ctx, world.admin.headers, { kind: 'organisations', name: 'orgs.csv', content: csv(rows) });
     expect(again.counts).toMatchObject({ applied: 0, unchanged: 2 });
+    const blankShortName = await runImport(ctx, world.admin.headers, { kind: 'organisations', name: 'o2.csv', content: csv([rows[0]!, ['NEW-GR', 'Đảng bộ Công ty Mới', '', 'Đảng bộ cơ sở', '']]) });
+    expect(blankShortName.counts).toMatchObject({ applied: 0, unchanged: 1 });
   });
 
   it('imports channels with platform labels, normalised URLs and admins by code', async () => {

@@ -173,7 +173,13 @@ export async function resolveOrganisations(
   rows: readonly OrganisationImportRow[],
   column: (field: string) => string,
 ): Promise<OrganisationsResolved> {
-  const all = (await db.query(`SELECT id, code, parent_id, ancestors FROM organisation`)) as Array<{ id: string; code: string; parent_id: string | null; ancestors: string[] }>;
+  const all = (await db.query(`SELECT id, code, parent_id, ancestors, short_name FROM organisation`)) as Array<{
+    id: string;
+    code: string;
+    parent_id: string | null;
+    ancestors: string[];
+    short_name: string | null;
+  }>;
   const byCode = new Map(all.map((o) => [o.code, o]));
   const codeOfId = new Map(all.map((o) => [o.id, o.code]));
   const rejections: Rejection[] = [];
@@ -272,7 +278,8 @@ export async function resolveOrganisations(
           id: idOf.get(r.code)!,
           code: r.code,
           name: r.name,
-          shortName: r.shortName,
+          // A blank cell keeps what is stored, as for every other kind.
+          shortName: r.shortName ?? byCode.get(r.code)?.short_name ?? null,
           kind: r.kind,
           parentId: parent === null ? null : idOf.get(parent)!,
           ancestors,
