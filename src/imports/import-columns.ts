@@ -120,6 +120,14 @@ const TAG_LABELS = labelMap<string>([
   ['communicator', ['Tuyên truyền viên', 'communicator']],
 ]);
 
+/** Files repeat the same few labels thousands of times; fold each spelling once. */
+const tagCache = new Map<string, string | null>();
+
 export function tagOf(text: string): string | null {
-  return TAG_LABELS.get(headerKey(text)) ?? null;
+  let tag = tagCache.get(text);
+  if (tag === undefined) {
+    tag = TAG_LABELS.get(headerKey(text)) ?? null;
+    if (tagCache.size < 10_000) tagCache.set(text, tag);
+  }
+  return tag;
 }
