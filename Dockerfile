@@ -18,6 +18,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node public ./public
+# The demo seed reads data/ from the project root (seed:demo itself refuses NODE_ENV=production).
+COPY --chown=node:node data ./data
 RUN mkdir -p /app/storage && chown node:node /app/storage
 USER node
 EXPOSE 3000

@@ -1,7 +1,14 @@
 import { AuditModule } from '../audit/audit.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
+import { ImportsModule } from '../imports/imports.module.js';
 import { ProofModule } from '../proofs/proof.module.js';
 import { SystemModule } from '../system/system.module.js';
 
 /** Feature modules shared by the API and the worker. */
-export const FEATURE_MODULES = [SystemModule, AuditModule, IdentityModule, ProofModule];
+export const FEATURE_MODULES = [
+  SystemModule,
+  AuditModule,
+  IdentityModule,
+  ImportsModule,
+  ProofModule,
+];

@@ -50,7 +50,7 @@ ${sql.downQueries.reverse().map((d) => `    await q.query(\`${esc(d.query)}\`);`
   const indexPath = join(root, 'migrations', 'index.ts');
   const index = readFileSync(indexPath, 'utf8')
     .replace(/(\nexport const migrations = \[)/, `import { ${className} } from './${stamp}-${name}.js';$1`)
-    .replace(/\];\s*$/, `, ${className}];\n`);
+    .replace(/\];\s*$/, `  ${className},\n];\n`);
   writeFileSync(indexPath, index);
   process.stdout.write(`Wrote ${file}; review it, then npm run migration:run\n`);
 }

@@ -31,6 +31,8 @@ export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   PROOF_IMAGE_TOO_MANY_PIXELS: { en: 'Proof image dimensions too large', vi: 'Kích thước ảnh minh chứng quá lớn' },
   TASK_NOT_PENDING: { en: 'Task is not open', vi: 'Nhiệm vụ không còn ở trạng thái chờ thực hiện' },
   TASK_NOT_AWAITING_REVIEW: { en: 'Task is not awaiting review', vi: 'Nhiệm vụ không ở trạng thái chờ duyệt' },
+  IMPORT_FILE_UNSUPPORTED: { en: 'Not an .xlsx or .csv file', vi: 'Tệp không phải .xlsx hoặc .csv' },
+  IMPORT_FILE_EMPTY: { en: 'The file is empty', vi: 'Tệp rỗng' },
 };
 
 const STATUS_TITLES: Record<number, { en: string; vi: string }> = {

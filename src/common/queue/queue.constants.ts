@@ -4,22 +4,26 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Imports = 'imports',
 }
 
 export enum JobName {
   WorkerHeartbeat = 'maintenance.worker-heartbeat',
   PurgeCampaignProofs = 'maintenance.purge-campaign-proofs',
+  ImportRun = 'imports.run',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WorkerHeartbeat]: QueueName.Maintenance,
   [JobName.PurgeCampaignProofs]: QueueName.Maintenance,
+  [JobName.ImportRun]: QueueName.Imports,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
 export interface JobPayloads {
   [JobName.WorkerHeartbeat]: { requestedAt: string };
   [JobName.PurgeCampaignProofs]: { campaignId: string };
+  [JobName.ImportRun]: { importId: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

@@ -13,7 +13,7 @@ import {
   parseDemoOrganisations,
 } from './demo-data.js';
 
-const CSV = readFileSync(new URL('./demo-organisations.csv', import.meta.url), 'utf8');
+const CSV = readFileSync(new URL('../../../data/demo-organisations.csv', import.meta.url), 'utf8');
 const ORGS = parseDemoOrganisations(CSV);
 const GRASSROOTS_KINDS = new Set(['grassroots_committee', 'grassroots_cell']);
 

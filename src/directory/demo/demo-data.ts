@@ -1,5 +1,5 @@
 /**
- * Deterministic demo directory: the organisation tree from demo-organisations.csv, plus generated
+ * Deterministic demo directory: the organisation tree from data/demo-organisations.csv, plus generated
  * affiliated cells, collaborators and channels. Same seed → same data, so demos and screenshots
  * are reproducible and seeding is idempotent.
  */
