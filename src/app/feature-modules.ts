@@ -1,7 +1,8 @@
 import { AuditModule } from '../audit/audit.module.js';
+import { CollaboratorModule } from '../collaborators/collaborator.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { OrganisationModule } from '../organisations/organisation.module.js';
 import { SystemModule } from '../system/system.module.js';
 
 /** Feature modules shared by the API and the worker. */
-export const FEATURE_MODULES = [SystemModule, AuditModule, IdentityModule, OrganisationModule];
+export const FEATURE_MODULES = [SystemModule, AuditModule, IdentityModule, OrganisationModule, CollaboratorModule];
