@@ -1,8 +1,9 @@
 import { AuditModule } from '../audit/audit.module.js';
+import { ChannelModule } from '../channels/channel.module.js';
 import { CollaboratorModule } from '../collaborators/collaborator.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { OrganisationModule } from '../organisations/organisation.module.js';
 import { SystemModule } from '../system/system.module.js';
 
 /** Feature modules shared by the API and the worker. */
-export const FEATURE_MODULES = [SystemModule, AuditModule, IdentityModule, OrganisationModule, CollaboratorModule];
+export const FEATURE_MODULES = [SystemModule, AuditModule, IdentityModule, OrganisationModule, CollaboratorModule, ChannelModule];
