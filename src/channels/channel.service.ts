@@ -43,6 +43,7 @@ export class ChannelService {
     return this.withUniqueConflicts(url, input.code ?? undefined, () =>
       this.dataSource.transaction(async (manager) => {
         if (!(await this.channels.organisationInScope(scope, input.organisationId, manager))) throw organisationNotFound(input.organisationId);
+        await this.refuseTaken(url, input.code ?? undefined, null);
         const id = await this.channels.insert(manager, { ...input, url });
         const row = (await this.channels.findInScope(scope, id, manager))!;
         await this.audit.record(manager, actor, { action: 'channel.create', entity: ENTITY, entityId: id, after: row });
@@ -68,7 +69,9 @@ export class ChannelService {
           const stranded = await this.channels.adminsOutside(manager, changes.organisationId, before.admins.map((a) => a.id));
           if (stranded.length > 0) throw adminsOutside(stranded, 'admins', 'Change the administrators first: some are not members of the new organisation');
         }
-        await this.withUrlConflict(changes.url !== before.url ? changes.url : undefined, () => this.channels.update(manager, id, changes));
+        const newUrl = changes.url !== before.url ? changes.url : undefined;
+        await this.refuseTaken(newUrl, changes.code !== before.code ? (changes.code ?? undefined) : undefined, id);
+        await this.withUrlConflict(newUrl, () => this.channels.update(manager, id, changes));
         const after = (await this.channels.findInScope(scope, id, manager))!;
         await this.audit.record(manager, actor, { action: 'channel.update', entity: ENTITY, entityId: id, before, after });
         return after;
@@ -117,14 +120,21 @@ export class ChannelService {
     });
   }
 
+  /** Answers the usual duplicate up front; the unique constraints still catch a concurrent one. */
+  private async refuseTaken(url: string | undefined, code: string | undefined, selfId: string | null): Promise<void> {
+    const byUrl = url === undefined ? null : await this.channels.findHolder('url', url);
+    if (byUrl && byUrl.id !== selfId) throw urlTaken(url!, byUrl);
+    const byCode = code === undefined ? null : await this.channels.findHolder('code', code);
+    if (byCode && byCode.id !== selfId) throw codeTaken(code!, byCode);
+  }
+
   private async withUniqueConflicts<T>(url: string | undefined, code: string | undefined, work: () => Promise<T>): Promise<T> {
     return this.withUrlConflict(url, async () => {
       try {
         return await work();
       } catch (error) {
         if (code !== undefined && isUniqueViolation(error, 'channel_code_key')) {
-          const existing = await this.channels.findHolder('code', code);
-          throw new ConflictError('CHANNEL_CODE_TAKEN', `Channel code ${code} is already used by ${existing?.name ?? 'another channel'}`, { existing });
+          throw codeTaken(code, await this.channels.findHolder('code', code));
         }
         throw error;
       }
@@ -137,16 +147,25 @@ export class ChannelService {
       return await work();
     } catch (error) {
       if (url !== undefined && isUniqueViolation(error, 'channel_url_key')) {
-        const existing = await this.channels.findHolder('url', url);
-        throw new ConflictError(
-          'CHANNEL_URL_TAKEN',
-          existing ? `${url} is already registered as "${existing.name}" of ${existing.organisation.name}` : `${url} is already registered`,
-          { existing },
-        );
+        throw urlTaken(url, await this.channels.findHolder('url', url));
       }
       throw error;
     }
   }
+}
+
+type Holder = Awaited<ReturnType<ChannelRepository['findHolder']>>;
+
+function urlTaken(url: string, existing: Holder): ConflictError {
+  return new ConflictError(
+    'CHANNEL_URL_TAKEN',
+    existing ? `${url} is already registered as "${existing.name}" of ${existing.organisation.name}` : `${url} is already registered`,
+    { existing },
+  );
+}
+
+function codeTaken(code: string, existing: Holder): ConflictError {
+  return new ConflictError('CHANNEL_CODE_TAKEN', `Channel code ${code} is already used by ${existing?.name ?? 'another channel'}`, { existing });
 }
 
 function normalisedUrl(platform: Platform, raw: string): string {

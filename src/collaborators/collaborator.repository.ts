@@ -88,6 +88,12 @@ export class CollaboratorRepository {
     return rows.length > 0;
   }
 
+  /** The id holding a code, whoever's it is (to refuse a duplicate; never returned to the caller). */
+  async codeHolder(code: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM collaborator WHERE code = $1`, [code]);
+    return rows[0]?.id ?? null;
+  }
+
   async findByCode(scope: Scope, code: string): Promise<{ id: string; code: string; fullName: string } | null> {
     const params = new SqlParams();
     const rows = await this.dataSource.query(

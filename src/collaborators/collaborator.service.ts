@@ -61,6 +61,7 @@ export class CollaboratorService {
         await this.audit.record(manager, actor, { action: 'collaborator.update', entity: ENTITY, entityId: id, before, after });
         return after;
       }),
+      id,
     );
   }
 
@@ -79,14 +80,23 @@ export class CollaboratorService {
     });
   }
 
+  private async visibleHolder(scope: Scope, code: string): Promise<Record<string, unknown>> {
+    const existing = await this.collaborators.findByCode(scope, code);
+    return existing ? { existing } : {};
+  }
+
   /** A taken code is a 409; it names the holder only when the caller may see that person. */
-  private async withCodeConflict<T>(scope: Scope, code: string | undefined, work: () => Promise<T>): Promise<T> {
+  private async withCodeConflict<T>(scope: Scope, code: string | undefined, work: () => Promise<T>, selfId: string | null = null): Promise<T> {
+    // The usual duplicate is answered up front; the unique constraint still catches a concurrent one.
+    if (code !== undefined) {
+      const holder = await this.collaborators.codeHolder(code);
+      if (holder && holder !== selfId) throw new ConflictError('COLLABORATOR_CODE_TAKEN', `Collaborator code ${code} is already in use`, await this.visibleHolder(scope, code));
+    }
     try {
       return await work();
     } catch (error) {
       if (code !== undefined && isUniqueViolation(error, 'collaborator_code_key')) {
-        const existing = await this.collaborators.findByCode(scope, code);
-        throw new ConflictError('COLLABORATOR_CODE_TAKEN', `Collaborator code ${code} is already in use`, existing ? { existing } : {});
+        throw new ConflictError('COLLABORATOR_CODE_TAKEN', `Collaborator code ${code} is already in use`, await this.visibleHolder(scope, code));
       }
       throw error;
     }

@@ -100,6 +100,7 @@ export class OrganisationService {
         });
         return after;
       }),
+      id,
     );
   }
 
@@ -117,19 +118,23 @@ export class OrganisationService {
   }
 
   /** Turns a unique-code violation into a 409 that names the organisation holding the code. */
-  private async withCodeConflict<T>(code: string | undefined, work: () => Promise<T>): Promise<T> {
+  private async withCodeConflict<T>(code: string | undefined, work: () => Promise<T>, selfId: string | null = null): Promise<T> {
+    // The usual duplicate is answered up front; the unique constraint still catches a concurrent one.
+    const holder = code === undefined ? null : await this.organisations.findByCode(code);
+    if (holder && holder.id !== selfId) throw codeTaken(code!, holder);
     try {
       return await work();
     } catch (error) {
       if (code !== undefined && isUniqueViolation(error, 'organisation_code_key')) {
-        const existing = await this.organisations.findByCode(code);
-        throw new ConflictError('ORGANISATION_CODE_TAKEN', `Code ${code} is already used by ${existing?.name ?? 'another organisation'}`, {
-          existing,
-        });
+        throw codeTaken(code, await this.organisations.findByCode(code));
       }
       throw error;
     }
   }
+}
+
+function codeTaken(code: string, existing: { id: string; code: string; name: string } | null): ConflictError {
+  return new ConflictError('ORGANISATION_CODE_TAKEN', `Code ${code} is already used by ${existing?.name ?? 'another organisation'}`, { existing });
 }
 
 function parentNotFound(parentId: string): DomainError {
