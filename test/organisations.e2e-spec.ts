@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollaborator, createOrganisation, createTwoUnitWorld } from './support/fixtures.js';
+import { createOrganisation, createTwoUnitWorld } from './support/fixtures.js';
 import { createTestContext, type TestContext } from './support/test-app.js';
 
 describe('managing the organisation tree', () => {
