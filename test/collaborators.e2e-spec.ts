@@ -141,6 +141,17 @@ describe('managing collaborators', () => {
     expect(row.full_name).not.toBe('Ghi đè');
   });
 
+  it('lets exactly one of two simultaneous edits of the same version win', async () => {
+    const person = await createCollaborator(ctx.dataSource, { organisationId: world.unitA.id });
+    const [a, b] = await Promise.all(
+      ['Người thứ nhất', 'Người thứ hai'].map((fullName) => call('PATCH', `/api/v1/collaborators/${person.id}`, world.admin.headers, { fullName, version: 1 })),
+    );
+    expect([a!.statusCode, b!.statusCode].sort()).toEqual([200, 409]);
+    const winner = (a!.statusCode === 200 ? a : b)!.json().fullName;
+    const [row] = await ctx.dataSource.query(`SELECT full_name, version FROM collaborator WHERE id = $1`, [person.id]);
+    expect(row).toEqual({ full_name: winner, version: 2 });
+  });
+
   it('exports the scoped list; xlsx and csv read back like the list, Vietnamese intact', async () => {
     await createCollaborator(ctx.dataSource, { organisationId: world.unitA.id, fullName: '=HYPERLINK("http://evil","x")', phone: '+84987654321' });
     const list = (await call('GET', '/api/v1/collaborators?organisationId=' + world.unitA.id + '&limit=200&sort=code', world.secretaryA.headers)).json().items;
