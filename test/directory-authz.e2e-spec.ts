@@ -19,6 +19,19 @@ describe('who may reach the directory routes', () => {
 
   const headersOf = (actor: ActorKey): Record<string, string> => (actor === 'anonymous' ? {} : world[actor].headers);
 
+  it('documents every directory route in the OpenAPI document, with its permission', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/docs-json' })).json() as { paths: Record<string, Record<string, { security?: unknown; parameters?: Array<{ name: string }> }>> };
+    for (const entry of entries) {
+      const [method, path] = entry.route.split(' ') as [string, string];
+      const operation = doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      expect(operation, entry.route).toBeDefined();
+      expect(operation!.security, entry.route).toBeDefined();
+    }
+    const exportParams = doc.paths['/api/v1/collaborators/export']!.get!.parameters!.map((p) => p.name);
+    expect(exportParams).toEqual(expect.arrayContaining(['format', 'q', 'organisationId', 'tag', 'active', 'sort']));
+    expect(exportParams).not.toContain('cursor');
+  });
+
   it.each(entries.map((e) => [e.route, e] as const))('%s', async (_route, entry) => {
     const [method, path] = entry.route.split(' ') as [string, string];
     for (const actor of ACTORS) {

@@ -117,6 +117,8 @@ describe('managing the organisation tree', () => {
 
   it('deletes by deactivating; the row stays', async () => {
     const org = await createOrganisation(ctx.dataSource, { parentId: world.root.id });
+    const stale = await call('DELETE', `/api/v1/organisations/${org.id}`, { ...world.admin.headers, 'if-match': 'W/"7"' });
+    expect(stale.statusCode).toBe(412);
     const res = await call('DELETE', `/api/v1/organisations/${org.id}`, world.admin.headers);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ active: false, version: 2 });
