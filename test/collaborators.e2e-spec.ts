@@ -117,6 +117,18 @@ describe('managing collaborators', () => {
     expect(await find('d')).toEqual(expect.arrayContaining([dang.id]));
     expect(await find('đức')).toEqual([dang.id]);
     expect(await find('_')).toEqual([]);
+
+    // paging through search results with a cursor returns each match once
+    const all = await find('van');
+    expect(all.length).toBeGreaterThan(2);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await call('GET', `/api/v1/collaborators?q=van&limit=1${cursor ? `&cursor=${cursor}` : ''}`, world.admin.headers);
+      paged.push(...ids(res));
+      cursor = res.json().nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(all);
   });
 
   it('updates with optimistic concurrency and deactivates on delete', async () => {

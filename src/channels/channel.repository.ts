@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
 import { keysetClauses, type Page, parseSort, type SortColumn, toPage } from '../common/database/keyset.js';
-import { foldedSearch } from '../common/database/search.js';
+import { foldedSearch, isTrigramSearch } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
 import type { ChannelDto, ChannelListQueryDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
@@ -65,7 +65,7 @@ export class ChannelRepository {
       query.adminId ? `EXISTS (SELECT 1 FROM channel_admin fa WHERE fa.channel_id = ch.id AND fa.collaborator_id = ${params.add(query.adminId)})` : 'TRUE',
       query.active === undefined ? 'TRUE' : `ch.active = ${params.add(query.active)}`,
     ];
-    const keyset = keysetClauses(sort, 'ch.id', query.cursor, params);
+    const keyset = keysetClauses(sort, 'ch.id', query.cursor, params, isTrigramSearch(query.q));
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS}, ${keyset.sortValue} FROM ${FROM}
         WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${params.add(limit + 1)}`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
 import { keysetClauses, type Page, parseSort, type SortColumn, toPage } from '../common/database/keyset.js';
-import { foldedSearch } from '../common/database/search.js';
+import { foldedSearch, isTrigramSearch } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
 import type { OrganisationDto, OrganisationListQueryDto } from './dto/organisation.dto.js';
@@ -48,7 +48,7 @@ export class OrganisationRepository {
       query.subtreeOf ? `o.ancestors @> ARRAY[${params.add(query.subtreeOf)}]::uuid[]` : 'TRUE',
       query.active === undefined ? 'TRUE' : `o.active = ${params.add(query.active)}`,
     ];
-    const keyset = keysetClauses(sort, 'o.id', query.cursor, params);
+    const keyset = keysetClauses(sort, 'o.id', query.cursor, params, isTrigramSearch(query.q));
     const rows = await this.dataSource.query(
       `SELECT ${COLUMNS}, ${keyset.sortValue} FROM organisation o
         WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${params.add(limit + 1)}`,

@@ -32,6 +32,15 @@ describe('keyset paging', () => {
     expect(params.values).toEqual(['2026-01-01 00:00:00+00', ID]);
   });
 
+  it('sorts an unindexable expression of the same key when a trigram search leads the plan', () => {
+    const sort = parseSort('name', SORTS, 'name');
+    const params = new SqlParams();
+    const clauses = keysetClauses(sort, 'o.id', encodeCursor(sort, 'Đặng', ID), params, true);
+    expect(clauses.orderBy).toBe("ORDER BY (o.name || '') ASC, o.id ASC");
+    expect(clauses.after).toBe("((o.name || ''), o.id) > ($1::text, $2::uuid)");
+    expect(clauses.sortValue).toBe('(o.name)::text AS "sortValue"');
+  });
+
   it('issues a next cursor only when a row beyond the page exists', () => {
     const sort = parseSort('name', SORTS, 'name');
     const rows = [1, 2, 3].map((n) => ({ id: `${ID.slice(0, -1)}${n}`, sortValue: `n${n}` }));

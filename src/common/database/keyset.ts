@@ -60,18 +60,31 @@ export function decodeCursor(sort: Sort, cursor: string): { value: string; id: s
   return { value: payload.v, id: payload.id };
 }
 
+/** The same order, in an expression no b-tree index matches (`|| ''`, `+ 0`). */
+const UNINDEXED: Record<SortColumn['type'], (sql: string) => string> = {
+  text: (sql) => `(${sql} || '')`,
+  timestamptz: (sql) => `(${sql} + interval '0')`,
+  int: (sql) => `(${sql} + 0)`,
+};
+
 /**
  * ORDER BY, the keyset condition after a cursor, and the sort key selected as text for the
  * next cursor. `idColumn` breaks ties so paging is stable.
+ *
+ * `selectiveFilter`: a trigram search is in the WHERE clause. The planner would otherwise walk the
+ * sort index and filter, betting that matches are spread evenly; for "Đặng Đức" (all at the end
+ * of the alphabet) that read 180k of 200k rows (1.9 s) instead of 2.8k from the trigram index
+ * (0.2 s). Sorting an unindexable expression of the same column leaves it the trigram index.
  */
-export function keysetClauses(sort: Sort, idColumn: string, cursor: string | undefined, params: SqlParams) {
+export function keysetClauses(sort: Sort, idColumn: string, cursor: string | undefined, params: SqlParams, selectiveFilter = false) {
+  const key = selectiveFilter ? UNINDEXED[sort.column.type](sort.column.sql) : sort.column.sql;
   const dir = sort.descending ? 'DESC' : 'ASC';
-  const orderBy = `ORDER BY ${sort.column.sql} ${dir}, ${idColumn} ${dir}`;
+  const orderBy = `ORDER BY ${key} ${dir}, ${idColumn} ${dir}`;
   let after = 'TRUE';
   if (cursor) {
     const { value, id } = decodeCursor(sort, cursor);
     const op = sort.descending ? '<' : '>';
-    after = `(${sort.column.sql}, ${idColumn}) ${op} (${params.add(value)}::${sort.column.type}, ${params.add(id)}::uuid)`;
+    after = `(${key}, ${idColumn}) ${op} (${params.add(value)}::${sort.column.type}, ${params.add(id)}::uuid)`;
   }
   return { orderBy, after, sortValue: `(${sort.column.sql})::text AS "sortValue"` };
 }
