@@ -1,6 +1,7 @@
 import { Foundation1764136800000 } from './1764136800000-Foundation.js';
 import { DirectoryIdentityAudit1764137700000 } from './1764137700000-DirectoryIdentityAudit.js';
 import { CampaignsAndTasks1764138600000 } from './1764138600000-CampaignsAndTasks.js';
+import { DirectoryListIndexes1764140000000 } from './1764140000000-DirectoryListIndexes.js';
 import { ImportJobs1764150000000 } from './1764150000000-ImportJobs.js';
 import { ProofImagesAndReview1764200000000 } from './1764200000000-ProofImagesAndReview.js';
 
@@ -9,6 +10,7 @@ export const migrations = [
   Foundation1764136800000,
   DirectoryIdentityAudit1764137700000,
   CampaignsAndTasks1764138600000,
+  DirectoryListIndexes1764140000000,
   ImportJobs1764150000000,
   ProofImagesAndReview1764200000000,
 ];

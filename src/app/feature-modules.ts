@@ -1,6 +1,9 @@
 import { AuditModule } from '../audit/audit.module.js';
+import { ChannelModule } from '../channels/channel.module.js';
+import { CollaboratorModule } from '../collaborators/collaborator.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { ImportsModule } from '../imports/imports.module.js';
+import { OrganisationModule } from '../organisations/organisation.module.js';
 import { ProofModule } from '../proofs/proof.module.js';
 import { SystemModule } from '../system/system.module.js';
 
@@ -9,6 +12,9 @@ export const FEATURE_MODULES = [
   SystemModule,
   AuditModule,
   IdentityModule,
+  ChannelModule,
+  CollaboratorModule,
   ImportsModule,
+  OrganisationModule,
   ProofModule,
 ];
