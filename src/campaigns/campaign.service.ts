@@ -70,7 +70,7 @@ export class CampaignService {
     const idParam = params.add(id);
     const rows: CampaignRow[] = await manager.query(
       `SELECT c.*, (SELECT count(*) FROM content_item i WHERE i.campaign_id = c.id)::int AS item_count
-         FROM campaign c WHERE c.id = ${idParam} AND ${campaignVisible(scope, 'c', params)} ${lock ? 'FOR UPDATE OF c' : ''}`,
+         FROM campaign c WHERE c.id = ${idParam} AND ${campaignVisible(scope, 'c', params)} ${lock ? 'FOR NO KEY UPDATE OF c' : ''}`,
       params.values,
     );
     if (!rows[0]) throw new NotFoundError('Campaign', id);
@@ -128,7 +128,7 @@ export class CampaignService {
       const startsAt = dto.startsAt ?? (before.starts_at ? new Date(before.starts_at).toISOString() : null);
       const deadline = dto.deadline ?? new Date(before.deadline).toISOString();
       this.checkDates(startsAt, deadline);
-      const [row]: CampaignRow[] = await m.query(
+      const [row] = await updateReturning<CampaignRow>(m,
         `UPDATE campaign SET title = $2, description = $3, starts_at = $4, deadline = $5, review_required = $6, targets = $7,
                 updated_at = now(), version = version + 1
           WHERE id = $1 RETURNING *`,
@@ -143,7 +143,7 @@ export class CampaignService {
   /** After launch: moves the deadline of the campaign and its open tasks, and reschedules reminders and expiry. */
   private async moveDeadline(m: EntityManager, actor: Actor, before: CampaignRow, deadline: string): Promise<CampaignView> {
     if (Date.parse(deadline) <= Date.now()) throw new UnprocessableError('DEADLINE_IN_PAST', 'The new deadline must be in the future');
-    const [row]: CampaignRow[] = await m.query(
+    const [row] = await updateReturning<CampaignRow>(m,
       `UPDATE campaign SET deadline = $2, updated_at = now(), version = version + 1 WHERE id = $1 RETURNING *`,
       [before.id, deadline],
     );
@@ -194,7 +194,7 @@ export class CampaignService {
       const deadline = new Date(before.deadline);
       if (deadline.getTime() <= Date.now()) throw new UnprocessableError('DEADLINE_IN_PAST', 'The deadline has passed; move it before launching');
       const startsAt = before.starts_at && new Date(before.starts_at).getTime() > Date.now() ? new Date(before.starts_at) : null;
-      const [row]: CampaignRow[] = await m.query(
+      const [row] = await updateReturning<CampaignRow>(m,
         `UPDATE campaign SET status = $2, launched_at = now(), updated_at = now(), version = version + 1 WHERE id = $1 RETURNING *`,
         [id, startsAt ? 'scheduled' : 'active'],
       );
@@ -213,7 +213,7 @@ export class CampaignService {
       if (before.status === 'draft') throw new ConflictError('CAMPAIGN_NOT_LAUNCHED', 'A draft campaign is deleted, not closed');
       if (before.status === 'closed') return toCampaignView(before);
       await expireOpenTasks(m, id, false);
-      const [row]: CampaignRow[] = await m.query(
+      const [row] = await updateReturning<CampaignRow>(m,
         `UPDATE campaign SET status = 'closed', closed_at = now(), updated_at = now(), version = version + 1,
                 closing_summary = (SELECT coalesce(jsonb_agg(to_jsonb(p) - 'campaign_id'), '[]'::jsonb) FROM campaign_progress p WHERE p.campaign_id = $1)
           WHERE id = $1 RETURNING *`,
@@ -308,7 +308,7 @@ export class CampaignService {
 
   private async loadItem(m: EntityManager, campaignId: string, itemId: string): Promise<ItemRow> {
     if (!UUID.test(itemId)) throw new NotFoundError('Content item', itemId);
-    const [row]: ItemRow[] = await m.query(`SELECT * FROM content_item WHERE id = $1 AND campaign_id = $2 FOR UPDATE`, [itemId, campaignId]);
+    const [row]: ItemRow[] = await m.query(`SELECT * FROM content_item WHERE id = $1 AND campaign_id = $2 FOR NO KEY UPDATE`, [itemId, campaignId]);
     if (!row) throw new NotFoundError('Content item', itemId);
     return row;
   }
@@ -317,7 +317,7 @@ export class CampaignService {
     return this.dataSource.transaction(async (m) => {
       await this.draftForItems(m, actor, campaignId);
       const before = await this.loadItem(m, campaignId, itemId);
-      const [row]: ItemRow[] = await m.query(
+      const [row] = await updateReturning<ItemRow>(m,
         `UPDATE content_item SET url = $2, title = $3, caption = $4, hashtags = $5, category = $6, image_urls = $7, updated_at = now()
           WHERE id = $1 RETURNING *`,
         [itemId, dto.url ?? before.url, dto.title ?? before.title, dto.caption ?? before.caption, dto.hashtags ?? before.hashtags, dto.category ?? before.category, dto.imageUrls ?? before.image_urls],
@@ -349,7 +349,7 @@ export async function expireOpenTasks(m: EntityManager, campaignId: string, dueO
       `WITH e AS (
          UPDATE share_task t SET status = 'expired', updated_at = now(), version = t.version + 1
           WHERE t.id IN (SELECT id FROM share_task WHERE campaign_id = $1 AND status = 'pending' ${dueOnly ? 'AND deadline <= now()' : ''}
-                          LIMIT ${batch} FOR UPDATE)
+                          LIMIT ${batch} FOR NO KEY UPDATE)
             AND t.status = 'pending'
           RETURNING t.organisation_id),
        c AS (SELECT organisation_id, count(*)::int AS n FROM e GROUP BY organisation_id),
@@ -361,4 +361,10 @@ export async function expireOpenTasks(m: EntityManager, campaignId: string, dueO
     total += n;
     if (n < batch) return total;
   }
+}
+
+/** TypeORM answers an UPDATE … RETURNING with `[rows, count]`; this gives the rows. */
+async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const result: unknown = await m.query(sql, params);
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 }

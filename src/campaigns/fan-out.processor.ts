@@ -142,7 +142,7 @@ export class CampaignPipelineService {
    */
   async expireDue(campaignId: string): Promise<number> {
     return this.dataSource.transaction(async (m) => {
-      const [campaign] = await m.query(`SELECT id, status, deadline FROM campaign WHERE id = $1 FOR UPDATE`, [campaignId]);
+      const [campaign] = await m.query(`SELECT id, status, deadline FROM campaign WHERE id = $1 FOR NO KEY UPDATE`, [campaignId]);
       if (!campaign || campaign.status === 'draft') return 0;
       const expired = await expireOpenTasks(m, campaignId, true);
       if (campaign.status !== 'closed' && new Date(campaign.deadline).getTime() <= Date.now()) {

@@ -106,7 +106,7 @@ export class TaskService {
     const rows: LoadedTask[] = await m.query(
       `SELECT t.*, c.review_required, ${assignee} AS assignee, ${covers} AS covers, ${ITEM_COLUMNS}
          FROM share_task t JOIN content_item i ON i.id = t.item_id JOIN campaign c ON c.id = t.campaign_id
-        WHERE t.id = ${idParam} ${lock ? 'FOR UPDATE OF t' : ''}`,
+        WHERE t.id = ${idParam} ${lock ? 'FOR NO KEY UPDATE OF t' : ''}`,
       params.values,
     );
     const row = rows[0];
@@ -140,11 +140,11 @@ export class TaskService {
         }
         const task = await this.loadForActor(m, actor, id, false);
         if (task.status === 'done') return { task: toTaskView(task), created: false };
-        if (task.status === 'unable') throw new ConflictError('TASK_NOT_OPEN', 'The task was reported as unable; reopen it first', { status: task.status });
+        if (task.status === 'unable') throw new ConflictError('TASK_NOT_OPEN', 'The task was reported as unable; reopen it first', { taskStatus: task.status });
         const proof = checkTaskProof(task.platform, dto.proofUrl);
         if (!proof.ok) throw new UnprocessableError(proof.code, proof.reason, {}, [{ field: 'proofUrl', code: proof.code, message: proof.reason }]);
         const [done]: Array<TaskRow & { old_status: string }> = await m.query(
-          `WITH old AS (SELECT id, status FROM share_task WHERE id = $1 AND status IN ('pending', 'expired') FOR UPDATE),
+          `WITH old AS (SELECT id, status FROM share_task WHERE id = $1 AND status IN ('pending', 'expired') FOR NO KEY UPDATE),
            u AS (UPDATE share_task t SET status = 'done', completed_at = now(), late = now() > t.deadline, proof_url = $2, note = $3,
                         completed_by_user_id = $4, completed_by_collaborator_id = $5, unable_reason = NULL,
                         review_status = CASE WHEN $6 THEN 'pending' ELSE 'not_required' END, updated_at = now(), version = t.version + 1
@@ -160,7 +160,7 @@ export class TaskService {
           // Lost a race: someone else completed it meanwhile; answer with their completion.
           const now = await this.loadForActor(m, actor, id, false);
           if (now.status === 'done') return { task: toTaskView(now), created: false };
-          throw new ConflictError('TASK_NOT_OPEN', `The task is ${now.status}`, { status: now.status });
+          throw new ConflictError('TASK_NOT_OPEN', `The task is ${now.status}`, { taskStatus: now.status });
         }
         await this.audit.record(m, actor, {
           action: task.assignee ? 'task.complete' : 'task.complete-on-behalf',
@@ -184,7 +184,7 @@ export class TaskService {
   async unable(actor: Actor, id: string, reason: string): Promise<TaskView> {
     return this.dataSource.transaction(async (m) => {
       const task = await this.loadForActor(m, actor, id, true);
-      if (task.status !== 'pending') throw new ConflictError('TASK_NOT_OPEN', `The task is ${task.status}`, { status: task.status });
+      if (task.status !== 'pending') throw new ConflictError('TASK_NOT_OPEN', `The task is ${task.status}`, { taskStatus: task.status });
       const [row]: TaskRow[] = await m.query(
         `WITH u AS (UPDATE share_task t SET status = 'unable', unable_reason = $2, completed_by_user_id = $3, completed_by_collaborator_id = $4,
                            updated_at = now(), version = t.version + 1
@@ -198,7 +198,7 @@ export class TaskService {
         action: 'task.unable',
         entity: 'share_task',
         entityId: id,
-        before: { status: task.status },
+        before: { taskStatus: task.status },
         after: { status: 'unable', reason, onBehalf: !task.assignee },
       });
       return toTaskView(row!);
