@@ -4,11 +4,15 @@ import { parseArgs } from 'node:util';
 import { validateEnv } from '../src/common/config/env.schema.js';
 import { createDataSource, runMigrations } from '../src/common/database/data-source.js';
 import { ensureDatabase } from '../src/common/database/ensure-database.js';
+import { complete } from './scenarios/complete.js';
+import { fanout } from './scenarios/fanout.js';
 import { httpFramework } from './scenarios/http-framework.js';
 import type { BenchContext, ScenarioResult } from './types.js';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   'http-framework': httpFramework,
+  fanout,
+  complete,
 };
 
 /**
