@@ -30,7 +30,8 @@ async function main(): Promise<void> {
 
   const base = validateEnv(process.env);
   const url = new URL(base.DATABASE_URL);
-  url.pathname = `/outreach_bench_${scale}`;
+  // BENCH_DB: a database of your own when several branches bench on one server.
+  url.pathname = `/${process.env.BENCH_DB ?? `outreach_bench_${scale}`}`;
   await ensureDatabase(url.toString());
   const ds = createDataSource({ url: url.toString(), poolSize: 2, statementTimeoutMs: 0 });
   await ds.initialize();

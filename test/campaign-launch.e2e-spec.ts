@@ -60,7 +60,7 @@ describe('admin launches a campaign and an assignee completes a task', () => {
   it('shows the inbox: channel tasks to every admin of the channel, personal tasks to their person, open first', async () => {
     const inbox = await inject('GET', '/me/tasks', w.collaboratorA.headers);
     expect(inbox.statusCode).toBe(200);
-    const items = inbox.json().items as Array<Record<string, any>>;
+    const items = inbox.json().items as Array<{ item: { url: string; shareText: string } }>;
     expect(items).toHaveLength(6); // fanpage A ×2, Zalo group of the cell ×2 (co-admin), personal ×2
     expect(items[0]!.item.url).toMatch(/^https:\/\/baophuyen\.vn\//);
     expect(items[0]!.item.shareText).toContain('#PhuYen');

@@ -21,16 +21,16 @@ export async function seedBenchDirectory(ds: DataSource, input: { units: number;
     [`BENCH-${tag}`],
   );
   await ds.query(
-    `INSERT INTO organisation (id, code, name, kind, parent_id, ancestors, depth, active)
-     SELECT g.id, $2 || '-U' || n, 'Đảng bộ cơ sở ' || n, 'grassroots_committee', $1::uuid, ARRAY[$1::uuid, g.id], 1, true
-       FROM generate_series(1, $3::int) n, LATERAL (SELECT gen_random_uuid() AS id) g`,
+    `WITH x AS (SELECT n, gen_random_uuid() AS id FROM generate_series(1, $3::int) n)
+     INSERT INTO organisation (id, code, name, kind, parent_id, ancestors, depth, active)
+     SELECT x.id, $2 || '-U' || x.n, 'Đảng bộ cơ sở ' || x.n, 'grassroots_committee', $1::uuid, ARRAY[$1::uuid, x.id], 1, true FROM x`,
     [root.id, `BENCH-${tag}`, input.units],
   );
   await ds.query(
-    `INSERT INTO organisation (id, code, name, kind, parent_id, ancestors, depth, active)
-     SELECT g.id, u.code || '-C' || n, 'Chi bộ ' || n, 'affiliated_cell', u.id, u.ancestors || g.id, 2, true
-       FROM organisation u CROSS JOIN generate_series(1, $2::int) n, LATERAL (SELECT gen_random_uuid() AS id, n AS k) g
-      WHERE u.parent_id = $1`,
+    `WITH x AS (SELECT u.id AS parent, u.code, u.ancestors, n, gen_random_uuid() AS id
+                  FROM organisation u CROSS JOIN generate_series(1, $2::int) n WHERE u.parent_id = $1)
+     INSERT INTO organisation (id, code, name, kind, parent_id, ancestors, depth, active)
+     SELECT x.id, x.code || '-C' || x.n, 'Chi bộ ' || x.n, 'affiliated_cell', x.parent, x.ancestors || x.id, 2, true FROM x`,
     [root.id, input.cellsPerUnit],
   );
   await ds.query(
