@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Env } from '../common/config/env.schema.js';
 import { OnJob } from '../common/queue/on-job.decorator.js';
 import { JobName, type JobPayloads } from '../common/queue/queue.constants.js';
@@ -89,7 +89,15 @@ export class CampaignPipelineService {
    * to the progress counters in the same statement. Safe to run any number of times.
    */
   async fanOutChunk(campaignId: string, organisationIds: string[]): Promise<number> {
-    const [{ targets }]: Array<{ targets: CampaignTargets }> = await this.dataSource.query(`SELECT targets FROM campaign WHERE id = $1`, [campaignId]);
+    return this.dataSource.transaction(async (m) => {
+      // A chunk of a national campaign can be large; the API's short statement timeout is not for this.
+      await m.query(`SET LOCAL statement_timeout = '600s'`);
+      return this.insertChunk(m, campaignId, organisationIds);
+    });
+  }
+
+  private async insertChunk(m: EntityManager, campaignId: string, organisationIds: string[]): Promise<number> {
+    const [{ targets }]: Array<{ targets: CampaignTargets }> = await m.query(`SELECT targets FROM campaign WHERE id = $1`, [campaignId]);
     const counted = (insert: string) => `
       WITH ins AS (${insert} ON CONFLICT DO NOTHING RETURNING organisation_id),
       c AS (SELECT organisation_id, count(*)::int AS n FROM ins GROUP BY organisation_id),
@@ -101,7 +109,7 @@ export class CampaignPipelineService {
     const live = `EXISTS (SELECT 1 FROM campaign k WHERE k.id = $1 AND k.status IN ('scheduled', 'active'))`;
     let created = 0;
     if (targets.platforms === undefined || targets.platforms.length > 0) {
-      const [{ n }] = await this.dataSource.query(
+      const [{ n }] = await m.query(
         counted(`INSERT INTO share_task (campaign_id, item_id, organisation_id, platform, channel_id, deadline)
                  SELECT i.campaign_id, i.id, ch.organisation_id, ch.platform, ch.id, k.deadline
                    FROM campaign k JOIN content_item i ON i.campaign_id = k.id
@@ -114,7 +122,7 @@ export class CampaignPipelineService {
       created += n;
     }
     if (targets.personalShares) {
-      const [{ n }] = await this.dataSource.query(
+      const [{ n }] = await m.query(
         counted(`INSERT INTO share_task (campaign_id, item_id, organisation_id, platform, collaborator_id, deadline)
                  SELECT i.campaign_id, i.id, c.organisation_id, '${PERSONAL_PLATFORM}', c.id, k.deadline
                    FROM campaign k JOIN content_item i ON i.campaign_id = k.id
