@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordStatusChange } from '../src/campaigns/campaign-progress.sql.js';
 import { CampaignService } from '../src/campaigns/campaign.service.js';
 import { CampaignPipelineService } from '../src/campaigns/fan-out.processor.js';
 import { OutboxRelayService } from '../src/outbox/outbox-relay.service.js';
@@ -42,6 +43,16 @@ describe('fan-out survives Redis loss, crashes and duplicates', () => {
     await pipeline.fanOut(id);
     expect(await taskCount(ctx, id)).toBe(await expected());
     expect(await ctx.app.get(CampaignService).checkProgress(id)).toEqual([]);
+
+    // Another code path completing a task keeps the counters right through the hook, and drift is detected without it.
+    const [t1, t2] = await ctx.dataSource.query(`SELECT id, organisation_id FROM share_task WHERE campaign_id = $1 ORDER BY id LIMIT 2`, [id]);
+    await ctx.dataSource.transaction(async (m) => {
+      await m.query(`UPDATE share_task SET status = 'done', completed_at = now(), late = true WHERE id = $1`, [t1.id]);
+      await recordStatusChange(m, { campaignId: id, organisationId: t1.organisation_id }, 'pending', 'done', 1);
+    });
+    expect(await ctx.app.get(CampaignService).checkProgress(id)).toEqual([]);
+    await ctx.dataSource.query(`UPDATE share_task SET status = 'unable' WHERE id = $1`, [t2.id]);
+    expect(await ctx.app.get(CampaignService).checkProgress(id)).toHaveLength(1);
   });
 
   it('FLUSH of the Redis prefix after launch, then a fresh worker → exact count, and expiry still happens', async () => {
