@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { validateEnv } from '../src/common/config/env.schema.js';
 import { createDataSource, runMigrations } from '../src/common/database/data-source.js';
 import { ensureDatabase } from '../src/common/database/ensure-database.js';
+import { complete } from './scenarios/complete.js';
+import { fanout } from './scenarios/fanout.js';
 import { httpFramework } from './scenarios/http-framework.js';
 import { importScenario } from './scenarios/import.js';
 import type { BenchContext, ScenarioResult } from './types.js';
@@ -11,6 +13,8 @@ import type { BenchContext, ScenarioResult } from './types.js';
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   'http-framework': httpFramework,
   import: importScenario,
+  fanout,
+  complete,
 };
 
 /**
@@ -28,7 +32,8 @@ async function main(): Promise<void> {
 
   const base = validateEnv(process.env);
   const url = new URL(base.DATABASE_URL);
-  url.pathname = `/outreach_bench_${scale}`;
+  // BENCH_DB: a database of your own when several branches bench on one server.
+  url.pathname = `/${process.env.BENCH_DB ?? `outreach_bench_${scale}`}`;
   await ensureDatabase(url.toString());
   const ds = createDataSource({ url: url.toString(), poolSize: 2, statementTimeoutMs: 0 });
   await ds.initialize();

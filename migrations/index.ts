@@ -3,6 +3,7 @@ import { DirectoryIdentityAudit1764137700000 } from './1764137700000-DirectoryId
 import { CampaignsAndTasks1764138600000 } from './1764138600000-CampaignsAndTasks.js';
 import { DirectoryListIndexes1764140000000 } from './1764140000000-DirectoryListIndexes.js';
 import { ImportJobs1764150000000 } from './1764150000000-ImportJobs.js';
+import { CampaignPipeline1764170000000 } from './1764170000000-CampaignPipeline.js';
 import { ProofImagesAndReview1764200000000 } from './1764200000000-ProofImagesAndReview.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
@@ -12,5 +13,6 @@ export const migrations = [
   CampaignsAndTasks1764138600000,
   DirectoryListIndexes1764140000000,
   ImportJobs1764150000000,
+  CampaignPipeline1764170000000,
   ProofImagesAndReview1764200000000,
 ];

@@ -7,6 +7,7 @@ import type { Actor } from '../common/auth/actor.js';
 import { scopeOf, SqlParams } from '../common/auth/scope.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { ProofImageService } from './proof-image.service.js';
+import { recordStatusChange } from '../campaigns/campaign-progress.sql.js';
 import { TaskNotPendingError } from './proof.errors.js';
 import { ProofFileMissingError, ProofStorage } from './storage/proof-storage.js';
 import { taskInScope } from './task-scope.js';
@@ -49,6 +50,7 @@ export const DUPLICATE_COUNT_SQL = `(SELECT count(DISTINCT d.task_id)::int FROM 
 interface TaskRow {
   id: string;
   campaign_id: string;
+  organisation_id: string;
   status: string;
   review_status: string;
   review_required: boolean;
@@ -106,6 +108,7 @@ export class ProofService {
             RETURNING status, late, completed_at, review_status, note`,
           [taskId, actor.login.startsWith('system:') ? null : actor.userId, actor.collaboratorId, imageId, note ?? null, reviewStatus],
         );
+        await recordStatusChange(manager, { campaignId: locked.campaign_id, organisationId: locked.organisation_id }, 'pending', 'done', after.late ? 1 : 0);
         await this.audit.record(manager, actor, {
           action: 'proof_image.create',
           entity: 'proof_image',
@@ -178,7 +181,7 @@ export class ProofService {
   private async findTask(manager: EntityManager, actor: Actor, taskId: string, lock: boolean): Promise<TaskRow> {
     const params = new SqlParams();
     const [row] = await manager.query(
-      `SELECT t.id::text AS id, t.campaign_id, t.status, t.review_status, c.review_required, now() > t.deadline AS past_deadline
+      `SELECT t.id::text AS id, t.campaign_id, t.organisation_id, t.status, t.review_status, c.review_required, now() > t.deadline AS past_deadline
          FROM share_task t JOIN campaign c ON c.id = t.campaign_id
         WHERE t.id = ${params.add(taskId)} AND ${taskInScope(scopeOf(actor), params)}
         ${lock ? 'FOR UPDATE OF t' : ''}`,

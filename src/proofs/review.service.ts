@@ -1,3 +1,4 @@
+import { recordStatusChange } from '../campaigns/campaign-progress.sql.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -122,6 +123,7 @@ export class ReviewService {
           WHERE id = $1`,
         [taskId, reviewerId(actor), reason],
       );
+      await recordStatusChange(manager, { campaignId: before.campaign_id, organisationId: before.organisation_id }, 'done', 'pending', before.late ? -1 : 0);
       await this.audit.record(manager, actor, {
         action: 'task.review.reject',
         entity: 'share_task',
@@ -185,7 +187,7 @@ export class ReviewService {
   private async lockAwaiting(manager: EntityManager, actor: Actor, taskId: string) {
     const params = new SqlParams();
     const [row] = await manager.query(
-      `SELECT t.id::text AS id, t.status, t.review_status, t.review_reason, t.completed_at, t.proof_url, t.proof_image_id, t.note
+      `SELECT t.id::text AS id, t.campaign_id, t.organisation_id, t.late, t.status, t.review_status, t.review_reason, t.completed_at, t.proof_url, t.proof_image_id, t.note
          FROM share_task t
         WHERE t.id = ${params.add(taskId)} AND ${taskInScope(scopeOf(actor), params)}
         FOR UPDATE OF t`,
@@ -193,7 +195,7 @@ export class ReviewService {
     );
     if (!row) throw new NotFoundError('Task', taskId);
     if (row.status !== 'done' || row.review_status !== 'pending') throw new TaskNotAwaitingReviewError(taskId, row.status, row.review_status);
-    return row as { status: string; review_status: string; review_reason: string | null; completed_at: Date; proof_url: string | null; proof_image_id: string | null; note: string | null };
+    return row as { campaign_id: string; organisation_id: string; late: boolean; status: string; review_status: string; review_reason: string | null; completed_at: Date; proof_url: string | null; proof_image_id: string | null; note: string | null };
   }
 }
 

@@ -131,6 +131,22 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
   SHUTDOWN_TIMEOUT_MS = 8_000;
 
+  /** Reminders before a campaign's deadline, e.g. `24h,2h` (units: m, h, d). */
+  @Matches(/^(\s*\d+\s*[mhd]\s*)(,\s*\d+\s*[mhd]\s*)*$|^$/, { message: 'REMINDER_OFFSETS must be a comma-separated list like 24h,2h (units m, h, d)' })
+  REMINDER_OFFSETS = '24h,2h';
+
+  /** How often the outbox relay polls Postgres for intents to put on the queue. */
+  @Transform(toInt) @IsInt() @Min(20) @Max(60_000)
+  OUTBOX_POLL_MS = 500;
+
+  /** How often the worker re-checks that every open intent still has its job in Redis. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  OUTBOX_RECONCILE_MS = 60_000;
+
+  /** Organisations per fan-out statement; keeps each statement (and memory) bounded. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  FANOUT_CHUNK_ORGANISATIONS = 500;
+
   @IsOptional() @IsString()
   TZ_REPORTS = 'Asia/Ho_Chi_Minh';
 }

@@ -43,6 +43,21 @@ export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   TASK_NOT_AWAITING_REVIEW: { en: 'Task is not awaiting review', vi: 'Nhiệm vụ không ở trạng thái chờ duyệt' },
   IMPORT_FILE_UNSUPPORTED: { en: 'Not an .xlsx or .csv file', vi: 'Tệp không phải .xlsx hoặc .csv' },
   IMPORT_FILE_EMPTY: { en: 'The file is empty', vi: 'Tệp rỗng' },
+  INVALID_CURSOR: { en: 'Invalid cursor', vi: 'Con trỏ phân trang không hợp lệ' },
+  UNKNOWN_ORGANISATION: { en: 'Unknown organisation', vi: 'Tổ chức không tồn tại' },
+  STARTS_AFTER_DEADLINE: { en: 'Start is after the deadline', vi: 'Thời điểm bắt đầu sau hạn chót' },
+  DEADLINE_IN_PAST: { en: 'Deadline in the past', vi: 'Hạn chót đã qua' },
+  CAMPAIGN_HAS_NO_ITEMS: { en: 'Campaign has no content items', vi: 'Chiến dịch chưa có tin, bài' },
+  CAMPAIGN_LAUNCHED: { en: 'Campaign already launched', vi: 'Chiến dịch đã được phát động' },
+  CAMPAIGN_CLOSED: { en: 'Campaign closed', vi: 'Chiến dịch đã kết thúc' },
+  CAMPAIGN_NOT_LAUNCHED: { en: 'Campaign not launched', vi: 'Chiến dịch chưa được phát động' },
+  TASK_NOT_OPEN: { en: 'Task is not open', vi: 'Nhiệm vụ không còn mở' },
+  TASK_ALREADY_OPEN: { en: 'Task is already open', vi: 'Nhiệm vụ đang mở' },
+  PROOF_URL_INVALID: { en: 'Invalid proof link', vi: 'Đường dẫn minh chứng không hợp lệ' },
+  PROOF_PLATFORM_MISMATCH: { en: 'Proof link is on another platform', vi: 'Đường dẫn minh chứng không thuộc nền tảng của nhiệm vụ' },
+  PROOF_REUSED: { en: 'Proof link already used', vi: 'Đường dẫn minh chứng đã được dùng cho nhiệm vụ khác' },
+  IDEMPOTENCY_KEY_INVALID: { en: 'Invalid Idempotency-Key', vi: 'Idempotency-Key không hợp lệ' },
+  IDEMPOTENCY_KEY_REUSED: { en: 'Idempotency-Key reused', vi: 'Idempotency-Key đã dùng cho yêu cầu khác' },
 };
 
 const STATUS_TITLES: Record<number, { en: string; vi: string }> = {

@@ -20,4 +20,11 @@ export class MaintenanceProcessor extends DispatchingProcessor {}
 @Processor(QueueName.Imports)
 export class ImportsProcessor extends DispatchingProcessor {}
 
-export const QUEUE_PROCESSORS = [MaintenanceProcessor, ImportsProcessor];
+@Processor(QueueName.Campaigns)
+export class CampaignsProcessor extends DispatchingProcessor {}
+
+export const QUEUE_PROCESSORS = [
+  MaintenanceProcessor,
+  ImportsProcessor,
+  CampaignsProcessor,
+];

@@ -5,18 +5,25 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Imports = 'imports',
+  Campaigns = 'campaigns',
 }
 
 export enum JobName {
   WorkerHeartbeat = 'maintenance.worker-heartbeat',
   PurgeCampaignProofs = 'maintenance.purge-campaign-proofs',
   ImportRun = 'imports.run',
+  CampaignFanOut = 'campaigns.fan-out',
+  CampaignRemind = 'campaigns.remind',
+  CampaignExpire = 'campaigns.expire',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WorkerHeartbeat]: QueueName.Maintenance,
   [JobName.PurgeCampaignProofs]: QueueName.Maintenance,
   [JobName.ImportRun]: QueueName.Imports,
+  [JobName.CampaignFanOut]: QueueName.Campaigns,
+  [JobName.CampaignRemind]: QueueName.Campaigns,
+  [JobName.CampaignExpire]: QueueName.Campaigns,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
@@ -24,6 +31,10 @@ export interface JobPayloads {
   [JobName.WorkerHeartbeat]: { requestedAt: string };
   [JobName.PurgeCampaignProofs]: { campaignId: string };
   [JobName.ImportRun]: { importId: string };
+  /** Jobs put on the queue by the outbox relay carry the outbox row's id (see src/outbox). */
+  [JobName.CampaignFanOut]: { outboxId: string; campaignId: string };
+  [JobName.CampaignRemind]: { outboxId: string; campaignId: string; remindAt: string };
+  [JobName.CampaignExpire]: { outboxId: string; campaignId: string; deadline: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

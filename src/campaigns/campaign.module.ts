@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CampaignController } from './campaign.controller.js';
+import { CampaignService } from './campaign.service.js';
+import { CampaignPipelineService } from './fan-out.processor.js';
+
+@Module({
+  controllers: [CampaignController],
+  providers: [CampaignService, CampaignPipelineService],
+  exports: [CampaignService, CampaignPipelineService],
+})
+export class CampaignModule {}
