@@ -18,6 +18,7 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node public ./public
+COPY --chown=node:node assets ./assets
 RUN mkdir -p /app/storage && chown node:node /app/storage
 USER node
 EXPOSE 3000

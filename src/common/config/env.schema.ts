@@ -92,6 +92,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
   SHUTDOWN_TIMEOUT_MS = 8_000;
 
+  /** Hours a built report export is kept before the periodic clean-up removes it. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365)
+  EXPORT_RETENTION_HOURS = 72;
+
   @IsOptional() @IsString()
   TZ_REPORTS = 'Asia/Ho_Chi_Minh';
 }

@@ -14,6 +14,8 @@ export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   FORBIDDEN: { en: 'Not allowed', vi: 'Không có quyền' },
   TOO_MANY_REQUESTS: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu' },
   SERVICE_UNAVAILABLE: { en: 'Service temporarily unavailable', vi: 'Dịch vụ tạm thời không sẵn sàng' },
+  EXPORT_NOT_READY: { en: 'Export not ready', vi: 'Tệp xuất chưa sẵn sàng' },
+  EXPORT_FORMAT_UNSUPPORTED: { en: 'Format not available for this report', vi: 'Định dạng không hỗ trợ cho báo cáo này' },
   INTERNAL_ERROR: { en: 'Unexpected error', vi: 'Lỗi không mong muốn' },
 };
 

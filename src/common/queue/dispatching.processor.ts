@@ -17,4 +17,7 @@ abstract class DispatchingProcessor extends WorkerHost {
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends DispatchingProcessor {}
 
-export const QUEUE_PROCESSORS = [MaintenanceProcessor];
+@Processor(QueueName.Reports)
+export class ReportsProcessor extends DispatchingProcessor {}
+
+export const QUEUE_PROCESSORS = [MaintenanceProcessor, ReportsProcessor];

@@ -4,19 +4,26 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Reports = 'reports',
 }
 
 export enum JobName {
   WorkerHeartbeat = 'maintenance.worker-heartbeat',
+  ReportExportBuild = 'reports.export-build',
+  ReportExportCleanup = 'reports.export-cleanup',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.WorkerHeartbeat]: QueueName.Maintenance,
+  [JobName.ReportExportBuild]: QueueName.Reports,
+  [JobName.ReportExportCleanup]: QueueName.Reports,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
 export interface JobPayloads {
   [JobName.WorkerHeartbeat]: { requestedAt: string };
+  [JobName.ReportExportBuild]: { exportId: string };
+  [JobName.ReportExportCleanup]: { requestedAt: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);
