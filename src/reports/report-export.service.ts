@@ -81,7 +81,7 @@ export class ReportExportService implements OnApplicationBootstrap {
       await this.audit.record(manager, actor, { action: 'report.export.request', entity: 'report_export', entityId: row.id, before: null, after: { report: input.report, format: input.format, filters: input.filters ?? {} } });
       return String(row.id);
     });
-    await this.queue.add(JobName.ReportExportBuild, { exportId: id } satisfies JobPayloads[JobName.ReportExportBuild], { ...DEFAULT_JOB_OPTIONS, attempts: 3, jobId: `${id}:${JobName.ReportExportBuild}` });
+    await this.queue.add(JobName.ReportExportBuild, { exportId: id } satisfies JobPayloads[JobName.ReportExportBuild], { ...DEFAULT_JOB_OPTIONS, attempts: 3, jobId: `report-export-${id}` });
     return { id, status: 'queued' };
   }
 
@@ -106,17 +106,19 @@ export class ReportExportService implements OnApplicationBootstrap {
     const [row] = await this.dataSource.query(`SELECT * FROM report_export WHERE id = $1 AND requested_by = $2`, [id, actor.userId]);
     if (!row) throw new NotFoundError('Export', id);
     if (row.status !== 'ready') {
-      throw new DomainError('EXPORT_NOT_READY', HttpStatus.CONFLICT, `Export ${id} is ${row.status}`, { status: row.status });
+      throw new DomainError('EXPORT_NOT_READY', HttpStatus.CONFLICT, `Export ${id} is ${row.status}`, { exportStatus: row.status });
     }
     return { path: row.storage_path, fileName: row.file_name, contentType: CONTENT_TYPES[row.format as ExportFormat] };
   }
 
   @OnJob(JobName.ReportExportBuild)
   async buildJob(payload: JobPayloads[JobName.ReportExportBuild]): Promise<{ status: string }> {
-    const [row] = await this.dataSource.query(
+    // UPDATE … RETURNING answers [rows, affected].
+    const [claimed] = await this.dataSource.query(
       `UPDATE report_export SET status = 'running' WHERE id = $1 AND status IN ('queued','running') RETURNING *`,
       [payload.exportId],
     );
+    const row = claimed[0];
     if (!row) return { status: 'gone' };
     const [user] = await this.dataSource.query(`SELECT id, login, role, organisation_id, collaborator_id, disabled_at FROM app_user WHERE id = $1`, [row.requested_by]);
     try {
@@ -144,7 +146,7 @@ export class ReportExportService implements OnApplicationBootstrap {
   /** Removes files of exports past their retention time. */
   @OnJob(JobName.ReportExportCleanup)
   async cleanupJob(_payload?: JobPayloads[JobName.ReportExportCleanup]): Promise<{ removed: number }> {
-    const rows: Array<{ id: string; storage_path: string | null }> = await this.dataSource.query(
+    const [rows]: [Array<{ id: string; storage_path: string | null }>, number] = await this.dataSource.query(
       `UPDATE report_export SET status = 'expired' WHERE status = 'ready' AND expires_at <= now() RETURNING id, storage_path`,
     );
     for (const r of rows) if (r.storage_path) await rm(r.storage_path, { force: true });
