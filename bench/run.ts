@@ -5,10 +5,12 @@ import { validateEnv } from '../src/common/config/env.schema.js';
 import { createDataSource, runMigrations } from '../src/common/database/data-source.js';
 import { ensureDatabase } from '../src/common/database/ensure-database.js';
 import { httpFramework } from './scenarios/http-framework.js';
+import { reports } from './scenarios/reports.js';
 import type { BenchContext, ScenarioResult } from './types.js';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   'http-framework': httpFramework,
+  reports,
 };
 
 /**

@@ -25,9 +25,9 @@ import { createTestContext, type TestContext } from './support/test-app.js';
  */
 describe('report tallies under random task histories', () => {
   let ctx: TestContext;
-  let orgs: string[] = [];
-  let people: string[] = [];
-  let channels: Array<{ id: string; org: string; platform: string }> = [];
+  const orgs: string[] = [];
+  const people: string[] = [];
+  const channels: Array<{ id: string; org: string; platform: string }> = [];
   let campaigns: string[] = [];
   const BASE = Date.parse('2026-11-30T12:00:00Z');
 

@@ -38,7 +38,7 @@ describe('report exports', () => {
   });
 
   async function exportAndWait(user: TestUser, body: unknown): Promise<string> {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/reports/exports', headers: user.headers, payload: body });
+    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/reports/exports', headers: user.headers, payload: body as object });
     expect(res.statusCode, res.body).toBe(202);
     const { id } = res.json();
     await waitFor(
@@ -129,7 +129,7 @@ describe('report exports', () => {
   });
 
   it('refuses bad export requests with 4xx problems', async () => {
-    const post = (payload: unknown, user = w.admin) => ctx.app.inject({ method: 'POST', url: '/api/v1/reports/exports', headers: user.headers, payload });
+    const post = (payload: unknown, user = w.admin) => ctx.app.inject({ method: 'POST', url: '/api/v1/reports/exports', headers: user.headers, payload: payload as object });
     expect((await post({ report: 'nope', format: 'xlsx' })).statusCode).toBe(400);
     expect((await post({ report: 'organisations', format: 'docx' })).statusCode).toBe(400);
     expect((await post({ report: 'organisations', format: 'csv', filters: { period: 'decade' } })).statusCode).toBe(400);
