@@ -115,13 +115,20 @@ export class ReportService {
       ].join(' AND ');
     const params = new SqlParams();
     const orgs: Array<Record<string, unknown>> = await this.dataSource.query(
-      `WITH listed AS (SELECT o.id, o.name, o.code, o.kind, o.parent_id FROM organisation o WHERE ${orgWhere(params)})
-       SELECT l.*,
-              (SELECT count(*) FROM channel ch JOIN organisation s ON s.id = ch.organisation_id
-                WHERE ch.active AND s.active AND s.ancestors @> ARRAY[l.id])::int AS channels,
-              (SELECT count(*) FROM collaborator c JOIN organisation s ON s.id = c.organisation_id
-                WHERE c.active AND s.active AND s.ancestors @> ARRAY[l.id])::int AS active_collaborators
-         FROM listed l ORDER BY l.code`,
+      `WITH listed AS (SELECT o.id, o.name, o.code, o.kind, o.parent_id FROM organisation o WHERE ${orgWhere(params)}),
+            -- Active units inside the listed subtrees (GIN overlap on ancestors), then their
+            -- channels and people through the organisation_id indexes, rolled up to each listed unit.
+            inside AS (SELECT s.id, s.ancestors FROM organisation s WHERE s.active AND s.ancestors && (SELECT array_agg(id) FROM listed)),
+            channels AS (
+              SELECT anc AS id, count(*)::int AS n FROM inside s JOIN channel ch ON ch.organisation_id = s.id AND ch.active
+               CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc),
+            people AS (
+              SELECT anc AS id, sum(p.n)::int AS n
+                FROM inside s JOIN LATERAL (SELECT count(*) AS n FROM collaborator c WHERE c.organisation_id = s.id AND c.active) p ON true
+               CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc)
+       SELECT l.*, coalesce(ch.n, 0) AS channels, coalesce(pe.n, 0) AS active_collaborators
+         FROM listed l LEFT JOIN channels ch ON ch.id = l.id LEFT JOIN people pe ON pe.id = l.id
+         ORDER BY l.code`,
       params.values,
     );
     const current = await this.rolledUp(period, query.campaignId, orgWhere);
