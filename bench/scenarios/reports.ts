@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createApi } from '../../src/app/create-api.js';
-import { createDataSource } from '../../src/common/database/data-source.js';
+import { createDataSource, runMigrations } from '../../src/common/database/data-source.js';
+import { ensureDatabase } from '../../src/common/database/ensure-database.js';
 import { TokenService } from '../../src/identity/token.service.js';
 import { load, type LoadResult } from '../lib/http-load.js';
 import type { BenchContext, ScenarioResult } from '../types.js';
@@ -19,11 +20,20 @@ const CAMPAIGNS = 40;
  * larger scale — the tallies grow with days × campaigns × units × platforms, not with tasks.
  */
 export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
-  const app = await createApi({ env: { ...ctx.env, LOG_LEVEL: 'warn' } });
+  // A database of its own: other scenarios truncate share_task in the shared bench database.
+  const url = new URL(String(ctx.env.DATABASE_URL));
+  url.pathname = `${url.pathname}_reports`;
+  await ensureDatabase(url.toString());
+  const env = { ...ctx.env, DATABASE_URL: url.toString() };
+  const migrator = createDataSource({ url: url.toString(), poolSize: 1, statementTimeoutMs: 0 });
+  await migrator.initialize();
+  await runMigrations(migrator);
+  await migrator.destroy();
+  const app = await createApi({ env: { ...env, LOG_LEVEL: 'warn' } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.getHttpServer().address() as AddressInfo).port;
   // Data generation runs minutes at 1M+ rows: its own connection, without the app's statement timeout.
-  const ds: DataSource = createDataSource({ url: String(ctx.env.DATABASE_URL), poolSize: 1, statementTimeoutMs: 0 });
+  const ds: DataSource = createDataSource({ url: url.toString(), poolSize: 1, statementTimeoutMs: 0 });
   await ds.initialize();
   try {
     const { adminId, rootId } = await seed(ds);
@@ -34,7 +44,10 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
       load({ url: `http://127.0.0.1:${port}${URL_PATH}`, duration: ctx.seconds, connections: 4, headers: { authorization: `Bearer ${token}` } });
 
     const phases: Array<{ tasks: number; tallyRows: number; insertSeconds: number; result: LoadResult }> = [];
-    const targets = ctx.scale === 'national' ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
+    // REPORTS_BENCH_TASKS=100000,300000 for a quick run; the first size is the baseline.
+    const targets = process.env.REPORTS_BENCH_TASKS
+      ? process.env.REPORTS_BENCH_TASKS.split(',').map(Number)
+      : ctx.scale === 'national' ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
     for (const target of targets) {
       const insertSeconds = await growTo(ds, target);
       const [{ tasks }] = await ds.query(`SELECT count(*)::int AS tasks FROM share_task t JOIN campaign c ON c.id = t.campaign_id WHERE c.title LIKE '${PREFIX}%'`);
