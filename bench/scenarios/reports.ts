@@ -25,7 +25,7 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
   url.pathname = `${url.pathname}_reports`;
   await ensureDatabase(url.toString());
   const env = { ...ctx.env, DATABASE_URL: url.toString() };
-  const migrator = createDataSource({ url: url.toString(), poolSize: 1, statementTimeoutMs: 0 });
+  const migrator = createDataSource({ url: url.toString(), poolSize: 2, statementTimeoutMs: 0 });
   await migrator.initialize();
   await runMigrations(migrator);
   await migrator.destroy();
