@@ -20,6 +20,7 @@ COPY --chown=node:node package.json ./
 COPY --chown=node:node public ./public
 # The demo seed reads data/ from the project root (seed:demo itself refuses NODE_ENV=production).
 COPY --chown=node:node data ./data
+COPY --chown=node:node assets ./assets
 RUN mkdir -p /app/storage && chown node:node /app/storage
 USER node
 EXPOSE 3000

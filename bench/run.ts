@@ -8,6 +8,7 @@ import { complete } from './scenarios/complete.js';
 import { fanout } from './scenarios/fanout.js';
 import { httpFramework } from './scenarios/http-framework.js';
 import { importScenario } from './scenarios/import.js';
+import { reports } from './scenarios/reports.js';
 import type { BenchContext, ScenarioResult } from './types.js';
 
 const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
@@ -15,6 +16,7 @@ const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> 
   import: importScenario,
   fanout,
   complete,
+  reports,
 };
 
 /**

@@ -4,6 +4,7 @@ import { CampaignsAndTasks1764138600000 } from './1764138600000-CampaignsAndTask
 import { DirectoryListIndexes1764140000000 } from './1764140000000-DirectoryListIndexes.js';
 import { ImportJobs1764150000000 } from './1764150000000-ImportJobs.js';
 import { CampaignPipeline1764170000000 } from './1764170000000-CampaignPipeline.js';
+import { ReportTallies1764180000000 } from './1764180000000-ReportTallies.js';
 import { ProofImagesAndReview1764200000000 } from './1764200000000-ProofImagesAndReview.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
@@ -14,5 +15,6 @@ export const migrations = [
   DirectoryListIndexes1764140000000,
   ImportJobs1764150000000,
   CampaignPipeline1764170000000,
+  ReportTallies1764180000000,
   ProofImagesAndReview1764200000000,
 ];

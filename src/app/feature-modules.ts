@@ -7,6 +7,7 @@ import { ImportsModule } from '../imports/imports.module.js';
 import { OrganisationModule } from '../organisations/organisation.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ProofModule } from '../proofs/proof.module.js';
+import { ReportModule } from '../reports/report.module.js';
 import { SystemModule } from '../system/system.module.js';
 import { TaskModule } from '../tasks/task.module.js';
 
@@ -22,5 +23,6 @@ export const FEATURE_MODULES = [
   OrganisationModule,
   OutboxModule,
   ProofModule,
+  ReportModule,
   TaskModule,
 ];

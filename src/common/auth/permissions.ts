@@ -26,6 +26,8 @@ export const POLICY = {
   'tasks.reopen': ['admin', 'secretary'],
   'tasks.review': ['admin', 'secretary'],
   'reports.read': ['admin', 'secretary'],
+  /** Check and rebuild the report tallies. */
+  'reports.manage': ['admin'],
   'notifications.read': ['admin', 'secretary', 'collaborator'],
   'notifications.manage': ['admin'],
   'self.read': ['admin', 'secretary', 'collaborator'],

@@ -146,6 +146,9 @@ export class Env {
   /** Organisations per fan-out statement; keeps each statement (and memory) bounded. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   FANOUT_CHUNK_ORGANISATIONS = 500;
+  /** Hours a built report export is kept before the periodic clean-up removes it. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365)
+  EXPORT_RETENTION_HOURS = 72;
 
   @IsOptional() @IsString()
   TZ_REPORTS = 'Asia/Ho_Chi_Minh';

@@ -32,6 +32,8 @@ export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   CANNOT_DEMOTE_SELF: { en: 'Cannot remove your own admin role', vi: 'Không thể tự bỏ quyền quản trị của mình' },
   TOO_MANY_REQUESTS: { en: 'Too many requests', vi: 'Quá nhiều yêu cầu' },
   SERVICE_UNAVAILABLE: { en: 'Service temporarily unavailable', vi: 'Dịch vụ tạm thời không sẵn sàng' },
+  EXPORT_NOT_READY: { en: 'Export not ready', vi: 'Tệp xuất chưa sẵn sàng' },
+  EXPORT_FORMAT_UNSUPPORTED: { en: 'Format not available for this report', vi: 'Định dạng không hỗ trợ cho báo cáo này' },
   INTERNAL_ERROR: { en: 'Unexpected error', vi: 'Lỗi không mong muốn' },
   PROOF_IMAGE_MISSING: { en: 'Proof image missing', vi: 'Thiếu ảnh minh chứng' },
   PROOF_IMAGE_TOO_MANY_FILES: { en: 'Only one proof image allowed', vi: 'Chỉ được gửi một ảnh minh chứng' },

@@ -23,8 +23,12 @@ export class ImportsProcessor extends DispatchingProcessor {}
 @Processor(QueueName.Campaigns)
 export class CampaignsProcessor extends DispatchingProcessor {}
 
+@Processor(QueueName.Reports)
+export class ReportsProcessor extends DispatchingProcessor {}
+
 export const QUEUE_PROCESSORS = [
   MaintenanceProcessor,
   ImportsProcessor,
   CampaignsProcessor,
+  ReportsProcessor,
 ];

@@ -6,6 +6,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Imports = 'imports',
   Campaigns = 'campaigns',
+  Reports = 'reports',
 }
 
 export enum JobName {
@@ -15,6 +16,8 @@ export enum JobName {
   CampaignFanOut = 'campaigns.fan-out',
   CampaignRemind = 'campaigns.remind',
   CampaignExpire = 'campaigns.expire',
+  ReportExportBuild = 'reports.export-build',
+  ReportExportCleanup = 'reports.export-cleanup',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -24,6 +27,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.CampaignFanOut]: QueueName.Campaigns,
   [JobName.CampaignRemind]: QueueName.Campaigns,
   [JobName.CampaignExpire]: QueueName.Campaigns,
+  [JobName.ReportExportBuild]: QueueName.Reports,
+  [JobName.ReportExportCleanup]: QueueName.Reports,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
@@ -35,6 +40,8 @@ export interface JobPayloads {
   [JobName.CampaignFanOut]: { outboxId: string; campaignId: string };
   [JobName.CampaignRemind]: { outboxId: string; campaignId: string; remindAt: string };
   [JobName.CampaignExpire]: { outboxId: string; campaignId: string; deadline: string };
+  [JobName.ReportExportBuild]: { exportId: string };
+  [JobName.ReportExportCleanup]: { requestedAt: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);

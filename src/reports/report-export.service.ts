@@ -1,0 +1,242 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, Inject } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/auth/actor.js';
+import { type Scope, scopeOf } from '../common/auth/scope.js';
+import { Env } from '../common/config/env.schema.js';
+import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
+import { DomainError, NotFoundError } from '../common/errors/domain.error.js';
+import { OnJob } from '../common/queue/on-job.decorator.js';
+import { DEFAULT_JOB_OPTIONS, JobName, type JobPayloads, QueueName } from '../common/queue/queue.constants.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { CreateExportDto, ExportFiltersDto, ExportFormat, ExportReport } from './dto/create-export.dto.js';
+import { type ExportDocument, sheet, writeCsv, writePdf, writeXlsx } from './export-renderers.js';
+import { ReportService } from './report.service.js';
+
+export interface ExportStatus {
+  id: string;
+  report: string;
+  format: string;
+  status: 'queued' | 'running' | 'ready' | 'failed' | 'expired';
+  fileName: string | null;
+  byteSize: number | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  expiresAt: string | null;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+  pdf: 'application/pdf',
+};
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+/**
+ * Report exports: requested over HTTP, built by the worker (queue `reports`), kept under
+ * STORAGE_DIR/exports for EXPORT_RETENTION_HOURS, then removed by a periodic job. Only the
+ * requester sees or downloads an export (anyone else: 404). The report is built with the
+ * requester's scope as it is when the job runs.
+ */
+@Injectable()
+export class ReportExportService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReportExportService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reports: ReportService,
+    private readonly audit: AuditService,
+    private readonly env: Env,
+    @InjectQueue(QueueName.Reports) private readonly queue: Queue,
+    @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.role !== 'worker') return;
+    await this.queue
+      .upsertJobScheduler('report-export-cleanup', { every: 15 * 60_000 }, { name: JobName.ReportExportCleanup, data: { requestedAt: 'scheduled' } })
+      .catch((error: unknown) => this.logger.warn(`Could not schedule export clean-up yet: ${String(error)}`));
+  }
+
+  private get directory(): string {
+    return resolve(this.env.STORAGE_DIR, 'exports');
+  }
+
+  async request(actor: Actor, input: CreateExportDto): Promise<{ id: string; status: string }> {
+    if (input.format === 'pdf' && input.report !== 'organisations') {
+      throw new DomainError('EXPORT_FORMAT_UNSUPPORTED', HttpStatus.UNPROCESSABLE_ENTITY, 'The PDF summary exists for the organisations report only', { report: input.report, format: input.format });
+    }
+    // Validate the filters now (period, ids in scope) so a bad request fails here, not in the worker.
+    await this.build(scopeOf(actor), input.report, input.filters ?? {}, true);
+    const id = await this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        `INSERT INTO report_export (requested_by, report, format, filters) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [actor.userId, input.report, input.format, JSON.stringify(input.filters ?? {})],
+      );
+      await this.audit.record(manager, actor, { action: 'report.export.request', entity: 'report_export', entityId: row.id, before: null, after: { report: input.report, format: input.format, filters: input.filters ?? {} } });
+      return String(row.id);
+    });
+    await this.queue.add(JobName.ReportExportBuild, { exportId: id } satisfies JobPayloads[JobName.ReportExportBuild], { ...DEFAULT_JOB_OPTIONS, attempts: 3, jobId: `report-export-${id}` });
+    return { id, status: 'queued' };
+  }
+
+  async status(actor: Actor, id: string): Promise<ExportStatus> {
+    const [row] = await this.dataSource.query(`SELECT * FROM report_export WHERE id = $1 AND requested_by = $2`, [id, actor.userId]);
+    if (!row) throw new NotFoundError('Export', id);
+    return {
+      id: row.id,
+      report: row.report,
+      format: row.format,
+      status: row.status,
+      fileName: row.file_name,
+      byteSize: row.byte_size === null ? null : Number(row.byte_size),
+      error: row.error,
+      createdAt: new Date(row.created_at).toISOString(),
+      finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
+      expiresAt: row.expires_at ? new Date(row.expires_at).toISOString() : null,
+    };
+  }
+
+  async file(actor: Actor, id: string): Promise<{ path: string; fileName: string; contentType: string }> {
+    const [row] = await this.dataSource.query(`SELECT * FROM report_export WHERE id = $1 AND requested_by = $2`, [id, actor.userId]);
+    if (!row) throw new NotFoundError('Export', id);
+    if (row.status !== 'ready') {
+      throw new DomainError('EXPORT_NOT_READY', HttpStatus.CONFLICT, `Export ${id} is ${row.status}`, { exportStatus: row.status });
+    }
+    return { path: row.storage_path, fileName: row.file_name, contentType: CONTENT_TYPES[row.format as ExportFormat] };
+  }
+
+  @OnJob(JobName.ReportExportBuild)
+  async buildJob(payload: JobPayloads[JobName.ReportExportBuild]): Promise<{ status: string }> {
+    // UPDATE … RETURNING answers [rows, affected].
+    const [claimed] = await this.dataSource.query(
+      `UPDATE report_export SET status = 'running' WHERE id = $1 AND status IN ('queued','running') RETURNING *`,
+      [payload.exportId],
+    );
+    const row = claimed[0];
+    if (!row) return { status: 'gone' };
+    const [user] = await this.dataSource.query(`SELECT id, login, role, organisation_id, collaborator_id, disabled_at FROM app_user WHERE id = $1`, [row.requested_by]);
+    try {
+      if (!user || user.disabled_at) throw new Error('the requesting account is disabled or gone');
+      const actor: Actor = { userId: user.id, login: user.login, role: user.role, organisationId: user.organisation_id, collaboratorId: user.collaborator_id };
+      const doc = await this.build(scopeOf(actor), row.report as ExportReport, row.filters as ExportFiltersDto, false);
+      await mkdir(this.directory, { recursive: true });
+      const path = join(this.directory, `${row.id}.${row.format}`);
+      const writer = { xlsx: writeXlsx, csv: writeCsv, pdf: writePdf }[row.format as ExportFormat];
+      await writer(doc!, path);
+      const size = (await stat(path)).size;
+      const fileName = `bao-cao-${row.report}-${new Date().toISOString().slice(0, 10)}.${row.format}`;
+      await this.dataSource.query(
+        `UPDATE report_export SET status = 'ready', storage_path = $2, file_name = $3, byte_size = $4, finished_at = now(),
+                expires_at = now() + make_interval(hours => $5) WHERE id = $1`,
+        [row.id, path, fileName, size, this.env.EXPORT_RETENTION_HOURS],
+      );
+      return { status: 'ready' };
+    } catch (error) {
+      await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [row.id, String((error as Error).message ?? error)]);
+      throw error;
+    }
+  }
+
+  /** Removes files of exports past their retention time. */
+  @OnJob(JobName.ReportExportCleanup)
+  async cleanupJob(_payload?: JobPayloads[JobName.ReportExportCleanup]): Promise<{ removed: number }> {
+    const [rows]: [Array<{ id: string; storage_path: string | null }>, number] = await this.dataSource.query(
+      `UPDATE report_export SET status = 'expired' WHERE status = 'ready' AND expires_at <= now() RETURNING id, storage_path`,
+    );
+    for (const r of rows) if (r.storage_path) await rm(r.storage_path, { force: true });
+    return { removed: rows.length };
+  }
+
+  /** The document to render; with `dryRun`, only runs the queries (validation and scope). */
+  private async build(scope: Scope, report: ExportReport, filters: ExportFiltersDto, dryRun: boolean): Promise<ExportDocument | null> {
+    const unit = await this.unitName(scope);
+    if (report === 'organisations') {
+      const result = await this.reports.organisations(scope, filters);
+      if (dryRun) return null;
+      const items = [...result.items].sort((a, b) => a.rank - b.rank || a.code.localeCompare(b.code));
+      const total = items.reduce((s, r) => ({ assigned: s.assigned + r.assigned, done: s.done + r.done }), { assigned: 0, done: 0 });
+      type Row = (typeof items)[number];
+      const findings = items.filter((r) => r.noChannel || r.noActiveCollaborator);
+      return {
+        title: 'Báo cáo kết quả chia sẻ tin bài theo đơn vị',
+        unit,
+        period: this.periodLabel(result.period),
+        summary: [`Tổng nhiệm vụ: ${total.assigned} — đã hoàn thành: ${total.done} (${pct(total.assigned ? total.done / total.assigned : null)})`],
+        chart: items.map((r) => ({ label: r.name, rate: r.completionRate, rank: r.rank, assigned: r.assigned, done: r.done })),
+        sheets: [
+          sheet<Row>({
+            name: 'Xếp hạng đơn vị',
+            totals: true,
+            rows: items,
+            columns: [
+              { header: 'Đơn vị', value: (r: Row) => r.name },
+              { header: 'Mã', value: (r: Row) => r.code, width: 14 },
+              { header: 'Được giao', value: (r: Row) => r.assigned, kind: 'count' },
+              { header: 'Hoàn thành', value: (r: Row) => r.done, kind: 'count' },
+              { header: 'Đúng hạn', value: (r: Row) => r.onTime, kind: 'count' },
+              { header: 'Trễ hạn', value: (r: Row) => r.late, kind: 'count' },
+              { header: 'Chờ duyệt', value: (r: Row) => r.awaitingReview, kind: 'count' },
+              { header: 'Không thực hiện được', value: (r: Row) => r.unable, kind: 'count' },
+              { header: 'Quá hạn', value: (r: Row) => r.expired, kind: 'count' },
+              { header: 'Đang chờ', value: (r: Row) => r.pending, kind: 'count' },
+              { header: 'Tỷ lệ hoàn thành', value: (r: Row) => r.completionRate, kind: 'percent' },
+              { header: 'Tỷ lệ đúng hạn', value: (r: Row) => r.onTimeRate, kind: 'percent' },
+              { header: 'Xếp hạng', value: (r: Row) => r.rank },
+            ],
+          }),
+          sheet<Row>({
+            name: 'Đơn vị cần lưu ý',
+            rows: findings,
+            columns: [
+              { header: 'Đơn vị', value: (r: Row) => r.name },
+              { header: 'Số kênh', value: (r: Row) => r.channels },
+              { header: 'Cộng tác viên hoạt động', value: (r: Row) => r.activeCollaborators },
+              { header: 'Ghi chú', value: (r: Row) => [r.noChannel ? 'Chưa có kênh' : '', r.noActiveCollaborator ? 'Chưa có cộng tác viên' : ''].filter(Boolean).join('; ') },
+            ],
+          }),
+        ],
+      };
+    }
+    const result = await this.reports.collaborators(scope, filters);
+    if (dryRun) return null;
+    type Row = (typeof result.items)[number];
+    const columns = [
+      { header: 'Họ và tên', value: (r: Row) => r.fullName },
+      { header: 'Mã', value: (r: Row) => r.code, width: 14 },
+      { header: 'Đơn vị', value: (r: Row) => r.organisationName },
+      { header: 'Được giao', value: (r: Row) => r.assigned, kind: 'count' as const },
+      { header: 'Hoàn thành', value: (r: Row) => r.done, kind: 'count' as const },
+      { header: 'Đúng hạn', value: (r: Row) => r.onTime, kind: 'count' as const },
+      { header: 'Không thực hiện được', value: (r: Row) => r.unable, kind: 'count' as const },
+      { header: 'Tỷ lệ hoàn thành', value: (r: Row) => r.completionRate, kind: 'percent' as const },
+      { header: 'Hoạt động gần nhất', value: (r: Row) => r.lastActivityAt },
+    ];
+    return {
+      title: 'Báo cáo kết quả chia sẻ theo cộng tác viên',
+      unit,
+      period: this.periodLabel(result.period),
+      sheets: [
+        sheet<Row>({ name: 'Cộng tác viên', totals: true, rows: result.items, columns }),
+        sheet<Row>({ name: 'Chưa hoạt động', rows: result.items.filter((r) => r.inactive), columns }),
+      ],
+    };
+  }
+
+  private periodLabel(period?: { from: string; to: string }): string {
+    if (!period) return 'Toàn bộ thời gian';
+    const d = (s: string) => s.split('-').reverse().join('/');
+    return `Từ ${d(period.from)} đến ${d(period.to)}`;
+  }
+
+  private async unitName(scope: Scope): Promise<string> {
+    if (scope.kind === 'all') return 'Tất cả đơn vị';
+    const [row] = await this.dataSource.query(`SELECT name FROM organisation WHERE id = $1`, [scope.organisationId]);
+    return row?.name ?? '—';
+  }
+}

@@ -1,0 +1,348 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type Scope, SqlParams, organisationInScope } from '../common/auth/scope.js';
+import { NotFoundError, ValidationError } from '../common/errors/domain.error.js';
+import type { BoardQueryDto, CollaboratorReportQueryDto, OrganisationReportQueryDto, PeriodQueryDto } from './dto/report-query.dto.js';
+import { type Figures, denseRank, figuresFrom, sumTallySql } from './report-figures.js';
+import { type DayRange, type ResolvedPeriod, isValidDay, localToday, resolvePeriod } from './report-period.util.js';
+
+export interface OrganisationReportRow extends Figures {
+  organisationId: string;
+  name: string;
+  code: string;
+  kind: string;
+  parentId: string | null;
+  rank: number;
+  previous?: { completionRate: number | null; onTimeRate: number | null };
+  change?: { completionRate: number | null; onTimeRate: number | null };
+  channels: number;
+  activeCollaborators: number;
+  /** Findings: a unit with no channel or no active collaborator is listed as such. */
+  noChannel: boolean;
+  noActiveCollaborator: boolean;
+}
+
+export interface PeriodOut {
+  kind: string;
+  from: string;
+  to: string;
+  previous: DayRange;
+}
+
+const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((a - b) * 10_000) / 10_000);
+
+/**
+ * Reports read the tallies kept by the share_task triggers (migration ReportTallies), never a
+ * scan of every task: figures of a unit are its own tasks plus those of its sub-units.
+ * Every method takes the caller's Scope first and applies it in SQL.
+ */
+@Injectable()
+export class ReportService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  period(query: PeriodQueryDto): ResolvedPeriod | null {
+    for (const field of ['date', 'from', 'to'] as const) {
+      const v = query[field];
+      if (v && !isValidDay(v)) throw new ValidationError([{ field, code: 'isDate', message: `${field} is not a calendar day` }]);
+    }
+    if (query.period && (query.from || query.to)) {
+      throw new ValidationError([{ field: 'period', code: 'exclusive', message: 'give either period (with date) or from/to, not both' }]);
+    }
+    if (query.from && query.to && query.from > query.to) {
+      throw new ValidationError([{ field: 'to', code: 'range', message: 'to must not be before from' }]);
+    }
+    return resolvePeriod(query);
+  }
+
+  private dayFilter(range: DayRange | null, params: SqlParams, column = 'period_day'): string {
+    if (!range) return 'TRUE';
+    return `${column} BETWEEN ${params.add(range.from)}::date AND ${params.add(range.to)}::date`;
+  }
+
+  private async assertOrganisation(scope: Scope, id: string): Promise<{ id: string; name: string; code: string; kind: string; parent_id: string | null }> {
+    const params = new SqlParams();
+    const [row] = await this.dataSource.query(
+      `SELECT id, name, code, kind, parent_id FROM organisation o WHERE o.id = ${params.add(id)} AND ${organisationInScope(scope, 'o.id', params)}`,
+      params.values,
+    );
+    if (!row) throw new NotFoundError('Organisation', id);
+    return row;
+  }
+
+  private async assertCampaign(scope: Scope, id: string): Promise<void> {
+    const params = new SqlParams();
+    const [row] = await this.dataSource.query(
+      `SELECT c.id FROM campaign c WHERE c.id = ${params.add(id)}
+         AND (${scope.kind === 'all' ? 'TRUE' : `EXISTS (SELECT 1 FROM report_org_tally t WHERE t.campaign_id = c.id AND ${organisationInScope(scope, 't.organisation_id', params)})`})`,
+      params.values,
+    );
+    if (!row) throw new NotFoundError('Campaign', id);
+  }
+
+  /** Rolled-up figures per organisation (own tasks + sub-units'), for organisations matching `orgWhere`. */
+  private async rolledUp(range: DayRange | null, campaignId: string | undefined, orgWhere: (p: SqlParams) => string): Promise<Map<string, Record<string, unknown>>> {
+    const params = new SqlParams();
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `WITH own AS (
+         SELECT organisation_id, ${sumTallySql()}
+           FROM report_org_tally
+          WHERE ${this.dayFilter(range, params)} ${campaignId ? `AND campaign_id = ${params.add(campaignId)}` : ''}
+          GROUP BY organisation_id
+       )
+       SELECT anc AS organisation_id,
+              sum(own.assigned) AS assigned, sum(own.on_time) AS on_time, sum(own.late) AS late,
+              sum(own.awaiting_review) AS awaiting_review, sum(own.unable) AS unable,
+              sum(own.expired) AS expired, sum(own.pending) AS pending
+         FROM own JOIN organisation t ON t.id = own.organisation_id
+        CROSS JOIN LATERAL unnest(t.ancestors) AS anc
+        WHERE anc IN (SELECT o.id FROM organisation o WHERE ${orgWhere(params)})
+        GROUP BY anc`,
+      params.values,
+    );
+    return new Map(rows.map((r) => [String(r.organisation_id), r]));
+  }
+
+  async organisations(scope: Scope, query: OrganisationReportQueryDto): Promise<{ items: OrganisationReportRow[]; period?: PeriodOut }> {
+    const period = this.period(query);
+    if (query.subtreeOf) await this.assertOrganisation(scope, query.subtreeOf);
+    if (query.campaignId) await this.assertCampaign(scope, query.campaignId);
+    const orgWhere = (params: SqlParams) =>
+      [
+        'o.active',
+        organisationInScope(scope, 'o.id', params),
+        query.kind ? `o.kind = ${params.add(query.kind)}` : 'TRUE',
+        query.subtreeOf ? `o.ancestors @> ARRAY[${params.add(query.subtreeOf)}]::uuid[]` : 'TRUE',
+      ].join(' AND ');
+    const params = new SqlParams();
+    const orgs: Array<Record<string, unknown>> = await this.dataSource.query(
+      `WITH listed AS (SELECT o.id, o.name, o.code, o.kind, o.parent_id FROM organisation o WHERE ${orgWhere(params)}),
+            -- Active units inside the listed subtrees (GIN overlap on ancestors), then their
+            -- channels and people through the organisation_id indexes, rolled up to each listed unit.
+            inside AS (SELECT s.id, s.ancestors FROM organisation s WHERE s.active AND s.ancestors && (SELECT array_agg(id) FROM listed)),
+            channels AS (
+              SELECT anc AS id, count(*)::int AS n FROM inside s JOIN channel ch ON ch.organisation_id = s.id AND ch.active
+               CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc),
+            people AS (
+              SELECT anc AS id, sum(p.n)::int AS n
+                FROM inside s JOIN LATERAL (SELECT count(*) AS n FROM collaborator c WHERE c.organisation_id = s.id AND c.active) p ON true
+               CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc)
+       SELECT l.*, coalesce(ch.n, 0) AS channels, coalesce(pe.n, 0) AS active_collaborators
+         FROM listed l LEFT JOIN channels ch ON ch.id = l.id LEFT JOIN people pe ON pe.id = l.id
+         ORDER BY l.code`,
+      params.values,
+    );
+    const current = await this.rolledUp(period, query.campaignId, orgWhere);
+    const previous = period ? await this.rolledUp(period.previous, query.campaignId, orgWhere) : null;
+    const items: OrganisationReportRow[] = orgs.map((o) => {
+      const figures = figuresFrom(current.get(String(o.id)) ?? {});
+      const row: OrganisationReportRow = {
+        organisationId: String(o.id),
+        name: String(o.name),
+        code: String(o.code),
+        kind: String(o.kind),
+        parentId: (o.parent_id as string | null) ?? null,
+        ...figures,
+        rank: 0,
+        channels: Number(o.channels),
+        activeCollaborators: Number(o.active_collaborators),
+        noChannel: Number(o.channels) === 0,
+        noActiveCollaborator: Number(o.active_collaborators) === 0,
+      };
+      if (previous) {
+        const p = figuresFrom(previous.get(String(o.id)) ?? {});
+        row.previous = { completionRate: p.completionRate, onTimeRate: p.onTimeRate };
+        row.change = { completionRate: diff(figures.completionRate, p.completionRate), onTimeRate: diff(figures.onTimeRate, p.onTimeRate) };
+      }
+      return row;
+    });
+    // Peers: listed units under the same parent (the 73 grassroots units share the bloc committee).
+    const byParent = new Map<string, OrganisationReportRow[]>();
+    for (const r of items) byParent.set(r.parentId ?? '', [...(byParent.get(r.parentId ?? '') ?? []), r]);
+    for (const peers of byParent.values()) for (const [r, rank] of denseRank(peers)) r.rank = rank;
+    return { items, ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}) };
+  }
+
+  async organisation(scope: Scope, id: string, query: PeriodQueryDto) {
+    const org = await this.assertOrganisation(scope, id);
+    const period = this.period(query);
+    if (query.campaignId) await this.assertCampaign(scope, query.campaignId);
+    const totals = figuresFrom((await this.rolledUp(period, query.campaignId, (p) => `o.id = ${p.add(id)}`)).get(id) ?? {});
+    const subUnits = await this.organisations(scope, { ...query, subtreeOf: id });
+
+    const params = new SqlParams();
+    const subtree = `organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(id)}]::uuid[])`;
+    const campaigns: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT t.campaign_id, c.title, c.deadline, ${sumTallySql('t')}
+         FROM report_org_tally t JOIN campaign c ON c.id = t.campaign_id
+        WHERE ${subtree.replace('organisation_id', 't.organisation_id')} AND ${this.dayFilter(period, params, 't.period_day')}
+          ${query.campaignId ? `AND t.campaign_id = ${params.add(query.campaignId)}` : ''}
+        GROUP BY t.campaign_id, c.title, c.deadline ORDER BY c.deadline DESC, c.title`,
+      params.values,
+    );
+    // Open tasks per person: pending tasks only (bounded), through share_task_collaborator_idx.
+    const p2 = new SqlParams();
+    const open: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT c.id, c.full_name, c.code, c.organisation_id,
+              count(*)::int AS open,
+              count(*) FILTER (WHERE st.deadline < now())::int AS overdue,
+              min(st.deadline) AS oldest_deadline,
+              floor(extract(epoch FROM (now() - min(st.deadline))) / 86400)::int AS max_days_late
+         FROM collaborator c JOIN share_task st ON st.collaborator_id = c.id AND st.status = 'pending'
+        WHERE c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${p2.add(id)}]::uuid[])
+          ${query.campaignId ? `AND st.campaign_id = ${p2.add(query.campaignId)}` : ''}
+        GROUP BY c.id ORDER BY overdue DESC, oldest_deadline, c.full_name`,
+      p2.values,
+    );
+    const people = await this.collaborators(scope, { ...query, organisationId: id });
+    return {
+      organisation: { organisationId: org.id, name: org.name, code: org.code, kind: org.kind },
+      totals,
+      ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}),
+      campaigns: campaigns.map((c) => ({ campaignId: c.campaign_id, title: c.title, deadline: c.deadline, ...figuresFrom(c) })),
+      collaborators: people.items,
+      openTasks: open.map((o) => ({
+        collaboratorId: o.id,
+        fullName: o.full_name,
+        code: o.code,
+        organisationId: o.organisation_id,
+        open: o.open,
+        overdue: o.overdue,
+        oldestDeadline: o.oldest_deadline,
+        maxDaysLate: Math.max(0, Number(o.max_days_late)),
+      })),
+      subUnits: subUnits.items.filter((u) => u.organisationId !== id),
+    };
+  }
+
+  async campaign(scope: Scope, id: string, query: PeriodQueryDto) {
+    await this.assertCampaign(scope, id);
+    const period = this.period(query);
+    const params = new SqlParams();
+    const scoped = organisationInScope(scope, 't.organisation_id', params);
+    const days = this.dayFilter(period, params, 't.period_day');
+    const cid = params.add(id);
+    const [campaign] = await this.dataSource.query(`SELECT id, title, status, deadline, review_required FROM campaign WHERE id = $1`, [id]);
+    const totals = await this.dataSource.query(`SELECT ${sumTallySql('t')} FROM report_org_tally t WHERE t.campaign_id = ${cid} AND ${scoped} AND ${days}`, params.values);
+    const byOrganisation: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT o.id, o.name, o.code, ${sumTallySql('t')} FROM report_org_tally t JOIN organisation o ON o.id = t.organisation_id
+        WHERE t.campaign_id = ${cid} AND ${scoped} AND ${days} GROUP BY o.id ORDER BY o.code`,
+      params.values,
+    );
+    const byPlatform: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT t.platform, ${sumTallySql('t')} FROM report_org_tally t
+        WHERE t.campaign_id = ${cid} AND ${scoped} AND ${days} GROUP BY t.platform ORDER BY t.platform`,
+      params.values,
+    );
+    // Per item and reach: the item is not in the tally grain; this reads one campaign's tasks
+    // (share_task_campaign_idx), bounded by the campaign's size.
+    const p2 = new SqlParams();
+    const scoped2 = organisationInScope(scope, 'st.organisation_id', p2);
+    const days2 = period ? `(st.deadline AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN ${p2.add(period.from)}::date AND ${p2.add(period.to)}::date` : 'TRUE';
+    const byItem: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT i.id, i.title, i.url, i.position,
+              count(st.id) AS assigned,
+              count(*) FILTER (WHERE st.status = 'done' AND st.review_status IN ('not_required','approved') AND st.completed_at <= st.deadline) AS on_time,
+              count(*) FILTER (WHERE st.status = 'done' AND st.review_status IN ('not_required','approved') AND (st.completed_at <= st.deadline) IS NOT TRUE) AS late,
+              count(*) FILTER (WHERE st.status = 'done' AND st.review_status NOT IN ('not_required','approved')) AS awaiting_review,
+              count(*) FILTER (WHERE st.status = 'unable') AS unable,
+              count(*) FILTER (WHERE st.status = 'expired') AS expired,
+              count(*) FILTER (WHERE st.status = 'pending') AS pending,
+              coalesce(sum(ch.audience_size) FILTER (WHERE st.status = 'done' AND st.review_status IN ('not_required','approved')), 0)::bigint AS reach
+         FROM content_item i
+         JOIN share_task st ON st.item_id = i.id AND ${scoped2} AND ${days2}
+         LEFT JOIN channel ch ON ch.id = st.channel_id
+        WHERE i.campaign_id = ${p2.add(id)}
+        GROUP BY i.id ORDER BY i.position, i.title`,
+      p2.values,
+    );
+    return {
+      campaign: { campaignId: campaign.id, title: campaign.title, status: campaign.status, deadline: campaign.deadline, reviewRequired: campaign.review_required },
+      totals: { ...figuresFrom(totals[0] ?? {}), estimatedReach: byItem.reduce((s, i) => s + Number(i.reach), 0) },
+      ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}),
+      organisations: byOrganisation.map((o) => ({ organisationId: o.id, name: o.name, code: o.code, ...figuresFrom(o) })),
+      platforms: byPlatform.map((p) => ({ platform: p.platform, ...figuresFrom(p) })),
+      items: byItem.map((i) => ({ itemId: i.id, title: i.title, url: i.url, ...figuresFrom(i), estimatedReach: Number(i.reach) })),
+    };
+  }
+
+  /**
+   * Per person (personal-share tasks assigned to them): tasks, done, on time, unable, and last
+   * activity (their latest completion of any task). People with nothing done in the period are
+   * flagged `inactive`.
+   */
+  async collaborators(scope: Scope, query: CollaboratorReportQueryDto) {
+    const period = this.period(query);
+    if (query.organisationId) await this.assertOrganisation(scope, query.organisationId);
+    if (query.campaignId) await this.assertCampaign(scope, query.campaignId);
+    const params = new SqlParams();
+    const people = [
+      'c.active',
+      organisationInScope(scope, 'c.organisation_id', params),
+      query.organisationId ? `c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])` : 'TRUE',
+    ].join(' AND ');
+    const tallyWhere = [this.dayFilter(period, params, 't.period_day'), query.campaignId ? `t.campaign_id = ${params.add(query.campaignId)}` : 'TRUE'].join(' AND ');
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `WITH people AS (SELECT c.id, c.code, c.full_name, c.organisation_id, c.board_opt_out FROM collaborator c WHERE ${people}),
+            tallies AS (
+              SELECT t.collaborator_id, ${sumTallySql('t')} FROM report_collaborator_tally t
+               WHERE t.collaborator_id IN (SELECT id FROM people) AND ${tallyWhere} GROUP BY t.collaborator_id)
+       SELECT p.*, o.name AS organisation_name, tallies.*,
+              (SELECT max(st.completed_at) FROM share_task st
+                WHERE st.completed_by_collaborator_id = p.id AND st.status = 'done') AS last_activity_at
+         FROM people p JOIN organisation o ON o.id = p.organisation_id
+         LEFT JOIN tallies ON tallies.collaborator_id = p.id
+        ORDER BY p.full_name, p.code`,
+      params.values,
+    );
+    const items = rows.map((r) => {
+      const f = figuresFrom(r);
+      return {
+        collaboratorId: String(r.id),
+        code: String(r.code),
+        fullName: String(r.full_name),
+        organisationId: String(r.organisation_id),
+        organisationName: String(r.organisation_name),
+        boardOptOut: Boolean(r.board_opt_out),
+        ...f,
+        lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at as string).toISOString() : null,
+        inactive: f.done === 0,
+      };
+    });
+    return {
+      items,
+      inactiveCount: items.filter((i) => i.inactive).length,
+      ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}),
+    };
+  }
+
+  /** The emulation board: top units by on-time rate, most active people (opted-out people left off). */
+  async board(scope: Scope, query: BoardQueryDto) {
+    const effective: BoardQueryDto = query.period || query.from || query.to ? query : { ...query, period: 'month', date: query.date ?? localToday() };
+    const resolved = this.period(effective)!;
+    const limit = query.limit ?? 10;
+    const { limit: _limit, ...unitQuery } = effective;
+    const units = await this.organisations(scope, unitQuery);
+    const topUnits = units.items
+      .filter((u) => u.assigned > 0 && u.kind !== 'bloc_committee')
+      .sort((a, b) => (b.onTimeRate ?? 0) - (a.onTimeRate ?? 0) || (b.completionRate ?? 0) - (a.completionRate ?? 0) || a.code.localeCompare(b.code))
+      .slice(0, limit)
+      .map((u, i) => ({ position: i + 1, organisationId: u.organisationId, name: u.name, code: u.code, assigned: u.assigned, onTime: u.onTime, onTimeRate: u.onTimeRate, completionRate: u.completionRate }));
+    const params = new SqlParams();
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT c.id, c.full_name, o.name AS organisation_name, sum(t.done_on_time + t.done_late)::bigint AS done, sum(t.done_on_time)::bigint AS on_time
+         FROM report_collaborator_tally t
+         JOIN collaborator c ON c.id = t.collaborator_id AND c.active AND NOT c.board_opt_out
+         JOIN organisation o ON o.id = c.organisation_id
+        WHERE ${organisationInScope(scope, 'c.organisation_id', params)} AND ${this.dayFilter(resolved, params, 't.period_day')}
+          ${query.campaignId ? `AND t.campaign_id = ${params.add(query.campaignId)}` : ''}
+        GROUP BY c.id, o.name HAVING sum(t.done_on_time + t.done_late) > 0
+        ORDER BY done DESC, on_time DESC, c.full_name LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return {
+      period: { kind: resolved.kind, from: resolved.from, to: resolved.to },
+      topUnits,
+      topCollaborators: rows.map((r, i) => ({ position: i + 1, collaboratorId: r.id, fullName: r.full_name, organisationName: r.organisation_name, done: Number(r.done), onTime: Number(r.on_time) })),
+    };
+  }
+}
