@@ -17,4 +17,23 @@ abstract class DispatchingProcessor extends WorkerHost {
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends DispatchingProcessor {}
 
-export const QUEUE_PROCESSORS = [MaintenanceProcessor];
+@Processor(QueueName.Notifications)
+export class NotificationsProcessor extends DispatchingProcessor {}
+
+// Per-channel rate limits (BullMQ limiter: at most `max` jobs per `duration` ms across all workers).
+@Processor(QueueName.NotificationsEmail, { limiter: { max: 20, duration: 1_000 } })
+export class NotificationsEmailProcessor extends DispatchingProcessor {}
+
+@Processor(QueueName.NotificationsZalo, { limiter: { max: 50, duration: 1_000 } })
+export class NotificationsZaloProcessor extends DispatchingProcessor {}
+
+@Processor(QueueName.NotificationsWebhook, { limiter: { max: 50, duration: 1_000 } })
+export class NotificationsWebhookProcessor extends DispatchingProcessor {}
+
+export const QUEUE_PROCESSORS = [
+  MaintenanceProcessor,
+  NotificationsProcessor,
+  NotificationsEmailProcessor,
+  NotificationsZaloProcessor,
+  NotificationsWebhookProcessor,
+];
