@@ -44,8 +44,8 @@ interface ClaimedRow {
 }
 
 /**
- * Sends outbox rows. Postgres holds the state; jobs carry the notification id and the attempt
- * number (`<id>-<attempt>`, deterministic), so the relay may re-add a job any number of times —
+ * Sends outbox rows. Postgres holds the state; job ids derive from the row (`<id>-<attempt>-<due ms>`,
+ * deterministic), so the relay may re-add a job any number of times —
  * after a Redis loss too — and a row is claimed (pending → sending) by exactly one handler.
  */
 @Injectable()
@@ -88,8 +88,8 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     const now = this.clock.now();
     let enqueued = 0;
     for (;;) {
-      const rows: Array<{ id: string; channel: ExternalChannelName; attempts: number }> = await this.dataSource.query(
-        `SELECT id, channel, attempts FROM notification
+      const rows: Array<{ id: string; channel: ExternalChannelName; attempts: number; due: string }> = await this.dataSource.query(
+        `SELECT id, channel, attempts, (extract(epoch FROM not_before) * 1000)::bigint::text AS due FROM notification
           WHERE not_before <= $1 AND (state = 'pending' OR (state = 'sending' AND locked_until < $1))
           ORDER BY not_before, id LIMIT $2 OFFSET $3`,
         [now, RELAY_BATCH, enqueued],
@@ -101,7 +101,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
           batch.map((r) => ({
             name: JOB_FOR_CHANNEL[channel],
             data: { notificationId: r.id },
-            opts: { jobId: `${r.id}-${r.attempts + 1}`, attempts: 1, removeOnComplete: { age: 3600 } },
+            opts: { jobId: `${r.id}-${r.attempts + 1}-${r.due}`, attempts: 1, removeOnComplete: { age: 3600 } },
           })),
         );
       }

@@ -30,7 +30,7 @@ export class NotificationOutboxRepository {
   ) {}
 
   /** Returns how many people got a message (in-app rows written now). */
-  async insertForPeople(m: EntityManager, spec: PeopleMessages): Promise<number> {
+  async insertForPeople(m: EntityManager, spec: PeopleMessages, now: Date): Promise<number> {
     const channels = spec.channels ?? ['in_app', 'email', 'zalo'];
     const n = spec.params.length;
     const emailOn = Boolean(this.env.SMTP_URL) && channels.includes('email');
@@ -48,31 +48,31 @@ export class NotificationOutboxRepository {
            LEFT JOIN collaborator c ON c.id = coalesce(msg.collaborator_id, u1.collaborator_id)
            LEFT JOIN notification_preference p ON p.user_id = coalesce(u1.id, u2.id)
        )
-       INSERT INTO notification (dedupe_key, event, channel, collaborator_id, user_id, address, title, body, data, state, delivered_at)
+       INSERT INTO notification (dedupe_key, event, channel, collaborator_id, user_id, address, title, body, data, state, delivered_at, not_before, created_at)
        SELECT $${n + 1} || ':' || r.who || ':' || ch.channel, $${n + 2}, ch.channel, r.cid, r.uid,
               CASE ch.channel WHEN 'email' THEN r.email WHEN 'zalo' THEN r.phone END,
               r.title, r.body, r.data || jsonb_build_object('fullName', r.full_name),
               CASE ch.channel WHEN 'in_app' THEN 'delivered' ELSE 'pending' END,
-              CASE ch.channel WHEN 'in_app' THEN now() END
+              CASE ch.channel WHEN 'in_app' THEN $${n + 6}::timestamptz END, $${n + 6}, $${n + 6}
          FROM r CROSS JOIN unnest($${n + 3}::text[]) AS ch(channel)
         WHERE ch.channel = 'in_app'
            OR (ch.channel = 'email' AND $${n + 4} AND r.email IS NOT NULL AND NOT r.demo AND r.want_email)
            OR (ch.channel = 'zalo' AND $${n + 5} AND r.phone IS NOT NULL AND NOT r.demo AND r.want_zalo)
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING channel`,
-      [...spec.params, spec.eventKey, spec.event, channels.filter((c) => c !== 'webhook'), emailOn, zaloOn],
+      [...spec.params, spec.eventKey, spec.event, channels.filter((c) => c !== 'webhook'), emailOn, zaloOn, now],
     );
     return rows.filter((r) => r.channel === 'in_app').length;
   }
 
   /** One webhook call per event instance (not per person) to every active webhook subscribed to it. */
-  async insertForWebhooks(m: EntityManager, event: NotificationEventType, eventKey: string, title: string, data: Record<string, unknown>): Promise<void> {
+  async insertForWebhooks(m: EntityManager, event: NotificationEventType, eventKey: string, title: string, data: Record<string, unknown>, now: Date): Promise<void> {
     await m.query(
-      `INSERT INTO notification (dedupe_key, event, channel, webhook_id, address, title, body, data)
-       SELECT $1 || ':w:' || w.id::text, $2, 'webhook', w.id, w.url, $3, $3, $4::jsonb
+      `INSERT INTO notification (dedupe_key, event, channel, webhook_id, address, title, body, data, not_before, created_at)
+       SELECT $1 || ':w:' || w.id::text, $2, 'webhook', w.id, w.url, $3, $3, $4::jsonb, $5, $5
          FROM webhook w WHERE w.active AND $2 = ANY(w.events)
        ON CONFLICT (dedupe_key) DO NOTHING`,
-      [eventKey, event, title, JSON.stringify(data)],
+      [eventKey, event, title, JSON.stringify(data), now],
     );
   }
 }

@@ -98,8 +98,9 @@ export class NotificationService {
   }
 
   private async write(m: EntityManager, spec: PeopleMessages, webhookData: Record<string, unknown>): Promise<number> {
-    const people = await this.outbox.insertForPeople(m, spec);
-    if (people > 0) await this.outbox.insertForWebhooks(m, spec.event, spec.eventKey, spec.event, { ...webhookData, recipients: people });
+    const now = this.clock.now();
+    const people = await this.outbox.insertForPeople(m, spec, now);
+    if (people > 0) await this.outbox.insertForWebhooks(m, spec.event, spec.eventKey, spec.event, { ...webhookData, recipients: people }, now);
     return people;
   }
 

@@ -21,10 +21,10 @@ export class MaintenanceProcessor extends DispatchingProcessor {}
 export class NotificationsProcessor extends DispatchingProcessor {}
 
 // Per-channel rate limits (BullMQ limiter: at most `max` jobs per `duration` ms across all workers).
-@Processor(QueueName.NotificationsEmail, { limiter: { max: 20, duration: 1_000 } })
+@Processor(QueueName.NotificationsEmail, { limiter: { max: 50, duration: 1_000 } })
 export class NotificationsEmailProcessor extends DispatchingProcessor {}
 
-@Processor(QueueName.NotificationsZalo, { limiter: { max: 50, duration: 1_000 } })
+@Processor(QueueName.NotificationsZalo, { limiter: { max: 100, duration: 1_000 } })
 export class NotificationsZaloProcessor extends DispatchingProcessor {}
 
 @Processor(QueueName.NotificationsWebhook, { limiter: { max: 50, duration: 1_000 } })
