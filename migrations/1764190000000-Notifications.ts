@@ -41,6 +41,8 @@ export class Notifications1764190000000 implements MigrationInterface {
         state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','sending','delivered','failed','cancelled')),
         not_before timestamptz NOT NULL DEFAULT now(),
         locked_until timestamptz,
+        -- when the relay last handed it to a queue; it re-enqueues only after RELAY_RETRY (Redis loss)
+        relayed_at timestamptz,
         attempts int NOT NULL DEFAULT 0,
         last_error text,
         read_at timestamptz,

@@ -154,7 +154,10 @@ describe('notification channels', () => {
     now = new Date('2026-11-27T00:00:00Z'); // 07:00
     await delivery().relay();
     await waitFor(() => smtp.mails.find((m) => m.subject?.includes('ban đêm')), { what: 'the morning e-mail' });
-    const [row] = await ctx.dataSource.query(`SELECT delivered_at FROM notification WHERE id = $1`, [held.id]);
+    const row = await waitFor(async () => {
+      const [x] = await ctx.dataSource.query(`SELECT delivered_at FROM notification WHERE id = $1 AND state = 'delivered'`, [held.id]);
+      return x;
+    }, { what: 'the held row delivered' });
     expect(new Date(row.delivered_at).toISOString()).toBe('2026-11-27T00:00:00.000Z');
     now = new Date('2026-11-26T03:00:00Z');
   });

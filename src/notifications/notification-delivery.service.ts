@@ -25,6 +25,8 @@ const JOB_FOR_CHANNEL: Record<ExternalChannelName, JobName> = {
 /** A claimed row not finished within this time (worker died mid-send) becomes due again. */
 const LEASE_MS = 5 * 60_000;
 const RELAY_BATCH = 2_000;
+/** A row handed to a queue is handed over again after this long if still not done (its job may be lost). */
+export const RELAY_RETRY_MS = 2 * 60_000;
 
 /** Backoff between attempts at one message: 30 s, 1 min, 2 min … capped at 1 h. */
 export const backoffMs = (attempt: number) => Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
@@ -88,12 +90,17 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     const now = this.clock.now();
     let enqueued = 0;
     for (;;) {
-      const rows: Array<{ id: string; channel: ExternalChannelName; attempts: number; due: string }> = await this.dataSource.query(
-        `SELECT id, channel, attempts, (extract(epoch FROM not_before) * 1000)::bigint::text AS due FROM notification
-          WHERE not_before <= $1 AND (state = 'pending' OR (state = 'sending' AND locked_until < $1))
-          ORDER BY not_before, id LIMIT $2 OFFSET $3`,
-        [now, RELAY_BATCH, enqueued],
-      );
+      // Marks what it hands over, so a backlog is not re-added every sweep; a row whose job Redis
+      // lost is handed over again once RELAY_RETRY_MS has passed.
+      const [rows] = (await this.dataSource.query(
+        `UPDATE notification n SET relayed_at = $1
+          WHERE n.id IN (SELECT id FROM notification
+                          WHERE not_before <= $1 AND (state = 'pending' OR (state = 'sending' AND locked_until < $1))
+                            AND (relayed_at IS NULL OR relayed_at < $1::timestamptz - make_interval(secs => $3::int))
+                          ORDER BY not_before, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+          RETURNING n.id, n.channel, n.attempts, (extract(epoch FROM n.not_before) * 1000)::bigint::text AS due`,
+        [now, RELAY_BATCH, RELAY_RETRY_MS / 1000],
+      )) as [Array<{ id: string; channel: ExternalChannelName; attempts: number; due: string }>, number];
       for (const channel of Object.keys(this.queues) as ExternalChannelName[]) {
         const batch = rows.filter((r) => r.channel === channel);
         if (batch.length === 0) continue;
@@ -150,7 +157,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
       const release = releaseTime(now, parseQuietHours(row.quiet_hours ?? this.env.QUIET_HOURS));
       if (release > now) {
         await this.dataSource.transaction(async (m) => {
-          await m.query(`UPDATE notification SET state = 'pending', attempts = attempts - 1, locked_until = NULL, not_before = $2 WHERE id = $1`, [row.id, release]);
+          await m.query(`UPDATE notification SET state = 'pending', attempts = attempts - 1, locked_until = NULL, relayed_at = NULL, not_before = $2 WHERE id = $1`, [row.id, release]);
           await m.query(
             `INSERT INTO notification_delivery (notification_id, channel, attempt, state, error, attempted_at) VALUES ($1, $2, $3, 'deferred', $4, $5)`,
             [row.id, row.channel, row.attempts, `quiet hours: held until ${release.toISOString()}`, now],
@@ -182,7 +189,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         [row.id, row.channel, row.attempts, result.state, result.error ?? null, result.providerResponse === undefined ? null : JSON.stringify(result.providerResponse), doneAt],
       );
       await m.query(
-        `UPDATE notification SET state = $2, locked_until = NULL, last_error = $3,
+        `UPDATE notification SET state = $2, locked_until = NULL, relayed_at = NULL, last_error = $3,
                 delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END,
                 not_before = CASE WHEN $2 = 'pending' THEN $4::timestamptz + make_interval(secs => $5::int) ELSE not_before END
           WHERE id = $1`,
