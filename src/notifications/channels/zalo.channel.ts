@@ -5,8 +5,9 @@ import { ZaloTokenStore } from './zalo-token.store.js';
 
 /**
  * Zalo ZNS error codes (zalo.cloud/zns/guidelines/handle-error-code) and what they mean for a
- * delivery. Unlisted non-zero codes are treated as permanent: retrying a request the API refused
- * as malformed only spends quota.
+ * delivery. -100…-112 and -124 were checked against that page; the quota / account / template
+ * approval numbers (-115, -118, -131, -144) should be re-checked against it before production.
+ * Unlisted non-zero codes are treated as permanent: retrying a refused request only spends quota.
  */
 export const ZNS_TOKEN_INVALID = -124;
 const ZNS_RETRY_LATER = new Map<number, string>([
