@@ -5,6 +5,7 @@ import { DirectoryListIndexes1764140000000 } from './1764140000000-DirectoryList
 import { ImportJobs1764150000000 } from './1764150000000-ImportJobs.js';
 import { CampaignPipeline1764170000000 } from './1764170000000-CampaignPipeline.js';
 import { ReportTallies1764180000000 } from './1764180000000-ReportTallies.js';
+import { Notifications1764190000000 } from './1764190000000-Notifications.js';
 import { ProofImagesAndReview1764200000000 } from './1764200000000-ProofImagesAndReview.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
@@ -16,5 +17,6 @@ export const migrations = [
   ImportJobs1764150000000,
   CampaignPipeline1764170000000,
   ReportTallies1764180000000,
+  Notifications1764190000000,
   ProofImagesAndReview1764200000000,
 ];

@@ -4,6 +4,7 @@ import { ChannelModule } from '../channels/channel.module.js';
 import { CollaboratorModule } from '../collaborators/collaborator.module.js';
 import { IdentityModule } from '../identity/identity.module.js';
 import { ImportsModule } from '../imports/imports.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { OrganisationModule } from '../organisations/organisation.module.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ProofModule } from '../proofs/proof.module.js';
@@ -20,6 +21,7 @@ export const FEATURE_MODULES = [
   ChannelModule,
   CollaboratorModule,
   ImportsModule,
+  NotificationsModule,
   OrganisationModule,
   OutboxModule,
   ProofModule,

@@ -152,6 +152,62 @@ export class Env {
 
   @IsOptional() @IsString()
   TZ_REPORTS = 'Asia/Ho_Chi_Minh';
+
+  // --- notifications ---
+  /** `smtp://user:pass@host:587` (or smtps://); unset = e-mail off. */
+  @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'Outreach Coordinator <no-reply@localhost>';
+
+  /** Base URL of Zalo's ZNS API; unset = Zalo off. */
+  @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'ZALO_ZNS_BASE_URL must be an http(s) URL' })
+  ZALO_ZNS_BASE_URL?: string;
+
+  /** Zalo's OAuth server (token refresh). */
+  @Matches(/^https?:\/\/.+/, { message: 'ZALO_OAUTH_BASE_URL must be an http(s) URL' })
+  ZALO_OAUTH_BASE_URL = 'https://oauth.zaloapp.com';
+
+  @IsOptional() @IsString()
+  ZALO_ZNS_ACCESS_TOKEN?: string;
+
+  @IsOptional() @IsString()
+  ZALO_ZNS_REFRESH_TOKEN?: string;
+
+  @IsOptional() @IsString()
+  ZALO_APP_ID?: string;
+
+  @IsOptional() @IsString()
+  ZALO_APP_SECRET?: string;
+
+  /** JSON map event → approved ZNS template id, e.g. `{"tasks.assigned":"231140"}`; an event without a template is not sent by Zalo. */
+  @Matches(/^\s*\{[\s\S]*\}\s*$/, { message: 'ZALO_ZNS_TEMPLATES must be a JSON object of event → template id' })
+  ZALO_ZNS_TEMPLATES = '{}';
+
+  /** `HH:MM-HH:MM` in Asia/Ho_Chi_Minh; empty = no quiet hours. */
+  @Matches(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: 'QUIET_HOURS must be HH:MM-HH:MM or empty' })
+  QUIET_HOURS = '21:00-07:00';
+
+  /** Open tasks this many hours before their deadline are escalated to the unit's secretary. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(720)
+  ESCALATION_HOURS_BEFORE = 24;
+
+  /** A unit below this completion percentage at escalation time is reported to the admins. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  UNIT_BEHIND_PERCENT = 50;
+
+  /** A webhook is disabled after this many consecutive failed deliveries. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  WEBHOOK_MAX_FAILURES = 8;
+
+  /** Attempts at one message on one external channel before it is marked failed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  NOTIFICATION_MAX_ATTEMPTS = 8;
+
+  /** Local hour (Asia/Ho_Chi_Minh) at which secretaries get their daily summary. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(23)
+  SECRETARY_SUMMARY_HOUR = 17;
 }
 
 export class ConfigValidationError extends Error {}
@@ -179,6 +235,6 @@ export function validateEnv(raw: Record<string, unknown>): Env {
 
 /** `FOO=` in a .env file means "use the default", not "empty string" — except where empty is meaningful. */
 function stripEmpty(raw: Record<string, unknown>): Record<string, unknown> {
-  const keepEmpty = new Set(['CORS_ORIGINS']);
+  const keepEmpty = new Set(['CORS_ORIGINS', 'QUIET_HOURS']);
   return Object.fromEntries(Object.entries(raw).filter(([k, v]) => v !== '' || keepEmpty.has(k)));
 }

@@ -7,6 +7,12 @@ export enum QueueName {
   Imports = 'imports',
   Campaigns = 'campaigns',
   Reports = 'reports',
+  /** Outbox relay and time-driven notification triggers. */
+  Notifications = 'notifications',
+  /** One queue per external channel, so each has its own rate limit. */
+  NotificationsEmail = 'notifications-email',
+  NotificationsZalo = 'notifications-zalo',
+  NotificationsWebhook = 'notifications-webhook',
 }
 
 export enum JobName {
@@ -18,6 +24,11 @@ export enum JobName {
   CampaignExpire = 'campaigns.expire',
   ReportExportBuild = 'reports.export-build',
   ReportExportCleanup = 'reports.export-cleanup',
+  NotificationRelay = 'notifications.relay',
+  NotificationSchedule = 'notifications.schedule',
+  NotificationDeliverEmail = 'notifications.deliver-email',
+  NotificationDeliverZalo = 'notifications.deliver-zalo',
+  NotificationDeliverWebhook = 'notifications.deliver-webhook',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -29,6 +40,11 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.CampaignExpire]: QueueName.Campaigns,
   [JobName.ReportExportBuild]: QueueName.Reports,
   [JobName.ReportExportCleanup]: QueueName.Reports,
+  [JobName.NotificationRelay]: QueueName.Notifications,
+  [JobName.NotificationSchedule]: QueueName.Notifications,
+  [JobName.NotificationDeliverEmail]: QueueName.NotificationsEmail,
+  [JobName.NotificationDeliverZalo]: QueueName.NotificationsZalo,
+  [JobName.NotificationDeliverWebhook]: QueueName.NotificationsWebhook,
 };
 
 /** The payload each job carries: ids and small scalars only; Postgres holds the data. */
@@ -42,6 +58,11 @@ export interface JobPayloads {
   [JobName.CampaignExpire]: { outboxId: string; campaignId: string; deadline: string };
   [JobName.ReportExportBuild]: { exportId: string };
   [JobName.ReportExportCleanup]: { requestedAt: string };
+  [JobName.NotificationRelay]: Record<string, never>;
+  [JobName.NotificationSchedule]: Record<string, never>;
+  [JobName.NotificationDeliverEmail]: { notificationId: string };
+  [JobName.NotificationDeliverZalo]: { notificationId: string };
+  [JobName.NotificationDeliverWebhook]: { notificationId: string };
 }
 
 export const ALL_QUEUES = Object.values(QueueName);
