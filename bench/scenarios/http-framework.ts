@@ -28,6 +28,8 @@ class InProcessNoopModule {}
 
 async function loadServer(server: BenchServer, path: string, ctx: BenchContext, method: 'GET' | 'POST' = 'GET'): Promise<LoadResult & { rss: RssFigures }> {
   try {
+    // Warm-up (JIT, connection pools, lazy module init) is not measured.
+    await runLoad(`${server.url}${path}`, { method, seconds: Math.min(2, Math.max(1, ctx.seconds / 3)), body: method === 'POST' ? {} : undefined });
     const { result, rss } = await measureServerRss(server.pid, () => runLoad(`${server.url}${path}`, { method, seconds: ctx.seconds, body: method === 'POST' ? {} : undefined }));
     return { ...result, rss };
   } finally {
@@ -43,6 +45,7 @@ export async function httpFramework(ctx: BenchContext): Promise<ScenarioResult> 
   const inProcess = await NestFactory.create<NestFastifyApplication>(InProcessNoopModule, new FastifyAdapter(), { logger: false });
   await inProcess.listen(0, '127.0.0.1');
   const port = (inProcess.getHttpServer().address() as AddressInfo).port;
+  await runLoad(`http://127.0.0.1:${port}/noop`, { seconds: Math.min(2, Math.max(1, ctx.seconds / 3)) });
   const inProcessNoop = await runLoad(`http://127.0.0.1:${port}/noop`, { seconds: ctx.seconds });
   await inProcess.close();
 
