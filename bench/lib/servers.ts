@@ -4,11 +4,16 @@
  * the figure measures both (see bench/README.md, "Why a separate process").
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvOverrides } from '../../src/common/core.module.js';
 
-const SERVER_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'servers', 'bench-server.js');
+const here = dirname(fileURLToPath(import.meta.url));
+/** The compiled child script; from sources (tests) it is the build's copy (`npm test` builds first). */
+const SERVER_SCRIPT = existsSync(join(here, '..', 'servers', 'bench-server.js'))
+  ? join(here, '..', 'servers', 'bench-server.js')
+  : join(here, '..', '..', 'dist', 'bench', 'servers', 'bench-server.js');
 
 export interface BenchServer {
   mode: 'app' | 'noop' | 'update';

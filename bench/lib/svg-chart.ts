@@ -33,14 +33,15 @@ function trim(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-/** About `count` round tick values covering [min, max]. */
+/** About `count` round tick values covering [min, max] (the first ≤ min, the last ≥ max). */
 export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) return [min];
   const raw = (max - min) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  const last = Math.ceil(max / step - 1e-9) * step;
+  for (let t = Math.floor(min / step + 1e-9) * step; t <= last + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
   return ticks;
 }
 
