@@ -88,7 +88,9 @@ async function main(): Promise<void> {
   await ds.initialize();
   await runMigrations(ds);
   await ds.destroy();
-  const redisPrefix = `outreach-bench-${dbName.replace(/^outreach_bench_/, '').replace(/_/g, '-')}`;
+  /** province | national | national-<N> (mid scale): names charts and keys the README block. */
+  const label = dbName.replace(/^outreach_bench_/, '').replace(/_/g, '-');
+  const redisPrefix = `outreach-bench-${label}`;
   const cleared = await clearRedisPrefix(base.REDIS_URL, redisPrefix);
 
   let dataset: GenerateReport | undefined;
@@ -109,10 +111,10 @@ async function main(): Promise<void> {
   const chart = (name: string, spec: ChartSpec): string => {
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     const svg = renderChart(spec);
-    const file = join(RESULTS_DIR, `${stamp}-${scale}-${slug}.svg`);
+    const file = join(RESULTS_DIR, `${stamp}-${label}-${slug}.svg`);
     writeFileSync(file, svg);
     // The newest chart of each name is also kept under bench/charts (committed, linked from the README).
-    writeFileSync(join(CHARTS_DIR, `${scale}-${slug}.svg`), svg);
+    writeFileSync(join(CHARTS_DIR, `${label}-${slug}.svg`), svg);
     charts.push(file);
     return file;
   };
@@ -148,9 +150,9 @@ async function main(): Promise<void> {
       summary: r.summary,
     })),
   );
-  const file = join(RESULTS_DIR, `${stamp}-${scale}.json`);
+  const file = join(RESULTS_DIR, `${stamp}-${label}.json`);
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(file, JSON.stringify({ scale, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts }, null, 2));
+  writeFileSync(file, JSON.stringify({ scale, label, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts }, null, 2));
   process.stdout.write(`wrote ${file}${charts.length ? ` and ${charts.length} chart(s)` : ''}\n`);
   if (!values['skip-readme']) {
     const chartFiles = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.svg')).map((f) => `charts/${f}`);

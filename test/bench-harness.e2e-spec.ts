@@ -109,7 +109,7 @@ describe('bench baseline servers (child processes)', () => {
   it('updates one row per POST on the update baseline', async () => {
     const url = databaseUrl(dbName);
     const server = await startBaselineServer('update', { env: { DATABASE_URL: url }, poolSize: 2 });
-    let total = 0;
+    let total: number;
     try {
       const result = await runLoad(`${server.url}/update`, { method: 'POST', body: { any: 'thing' }, seconds: 1, connections: 4 });
       expect(result.non2xx).toBe(0);

@@ -12,6 +12,8 @@ export const END_MARKER = '<!-- bench:latest:end -->';
 
 export interface RunFile {
   scale: string;
+  /** province | national | national-<N>; older files have only `scale`. */
+  label?: string;
   at: string;
   command?: string;
   dataset?: unknown;
@@ -43,7 +45,7 @@ interface Latest {
 
 export function latestResults(runs: readonly RunFile[]): Latest[] {
   const byKey = new Map<string, Latest>();
-  for (const run of runs) for (const result of run.results) byKey.set(`${run.scale}/${result.name}`, { scale: run.scale, at: run.at, command: run.command, result });
+  for (const run of runs) for (const result of run.results) byKey.set(`${run.label ?? run.scale}/${result.name}`, { scale: run.label ?? run.scale, at: run.at, command: run.command, result });
   return [...byKey.values()].sort((a, b) => a.result.name.localeCompare(b.result.name) || a.scale.localeCompare(b.scale));
 }
 
