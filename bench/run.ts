@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Redis } from 'ioredis';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -136,6 +137,8 @@ async function main(): Promise<void> {
       const result = await SCENARIOS[name]!(ctx);
       for (const curve of result.curves ?? []) chart(curve.name, curveChart(curve));
       result.figures.elapsedSeconds = Math.round((performance.now() - started) / 100) / 10;
+      // How busy the shared machine was (1-minute load average at the end, 2 cores): context for absolute figures.
+      result.figures.loadAverage = Math.round(loadavg()[0]! * 10) / 10;
       results.push(result);
     } catch (error) {
       console.error(`scenario ${name} failed:`, error);

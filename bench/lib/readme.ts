@@ -74,10 +74,11 @@ export function renderLatestBlock(runs: readonly RunFile[], chartFiles: readonly
     if (!best) lines.push(`| ${cell(target.description)} | not measured yet | — | scenario \`${target.scenario}\` |`);
     else lines.push(`| ${cell(target.description)} | ${mark(best.t)} | ${cell(best.t.measured)} | ${best.l.scale}, ${best.l.at.slice(0, 16).replace('T', ' ')} UTC |`);
   }
-  lines.push('', '### Scenarios', '', '| Scenario | Scale | When (UTC) | Ratio to baseline | Result |', '|---|---|---|---|---|');
+  lines.push('', '### Scenarios', '', '| Scenario | Scale | When (UTC) | Load avg | Ratio to baseline | Result |', '|---|---|---|---|---|---|');
   for (const l of latest) {
     const ratio = l.result.ratio === undefined ? '' : l.result.ratio.toFixed(2);
-    lines.push(`| ${l.result.name} | ${l.scale} | ${l.at.slice(0, 16).replace('T', ' ')} | ${ratio} | ${cell(l.result.summary)} |`);
+    const load = typeof l.result.figures.loadAverage === 'number' ? String(l.result.figures.loadAverage) : '';
+    lines.push(`| ${l.result.name} | ${l.scale} | ${l.at.slice(0, 16).replace('T', ' ')} | ${load} | ${ratio} | ${cell(l.result.summary)} |`);
   }
   const notes = latest.filter((l) => l.result.note);
   if (notes.length) {
