@@ -1,6 +1,10 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { validateEnv } from '../src/common/config/env.schema.js';
 import { createDataSource, runMigrations } from '../src/common/database/data-source.js';
 import { ensureDatabase } from '../src/common/database/ensure-database.js';
@@ -9,62 +13,169 @@ import { fanout } from './scenarios/fanout.js';
 import { httpFramework } from './scenarios/http-framework.js';
 import { importScenario } from './scenarios/import.js';
 import { reports } from './scenarios/reports.js';
+import { ensureBenchCounter } from './lib/bench-counter.js';
+import { curveChart } from './lib/cost-curve.js';
+import { generateDataset, NATIONAL, type GenerateReport } from './lib/generate.js';
+import { readRuns, renderLatestBlock, updateReadme } from './lib/readme.js';
+import { renderChart, type ChartSpec } from './lib/svg-chart.js';
+import { httpFramework } from './scenarios/http-framework.js';
+import { search } from './scenarios/search.js';
 import type { BenchContext, ScenarioResult } from './types.js';
 
-const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
+/** Scenarios by name. Others register theirs here (fanout, complete, import, reports). */
+export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioResult>> = {
   'http-framework': httpFramework,
   import: importScenario,
   fanout,
   complete,
   reports,
+  search,
 };
 
+/** Scenarios that do not need the generated directory (the runner skips generation for them alone). */
+const DATA_FREE = new Set(['http-framework']);
+
+const RESULTS_DIR = 'bench/results';
+const CHARTS_DIR = 'bench/charts';
+const README = 'bench/README.md';
+
+/** Database name per scale (and per collaborator count below the national 5M), so each dataset is kept. */
+export function benchDatabaseName(scale: 'province' | 'national', collaborators: number): string {
+  if (scale === 'province') return 'outreach_bench_province';
+  return collaborators === NATIONAL.collaborators ? 'outreach_bench_national' : `outreach_bench_national_${collaborators}`;
+}
+
+async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  let removed = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) removed += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return removed;
+}
+
 /**
- * `npm run bench [-- --scale province|national] [--only a,b] [--seconds N]`: runs scenarios in a
- * database of their own, prints a table and writes bench/results/<timestamp>.json.
+ * `npm run bench [-- --scale province|national] [--collaborators N] [--only a,b] [--seconds N]`:
+ * runs scenarios in a database of their own, prints a table, writes bench/results/<timestamp>.json
+ * and an SVG per chart, and refreshes the latest-results block of bench/README.md.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { scale: { type: 'string', default: 'province' }, only: { type: 'string' }, seconds: { type: 'string', default: '5' } },
+    options: {
+      scale: { type: 'string', default: 'province' },
+      only: { type: 'string' },
+      seconds: { type: 'string', default: '5' },
+      collaborators: { type: 'string' },
+      'skip-readme': { type: 'boolean', default: false },
+    },
   });
-  const scale = values.scale === 'national' ? 'national' : 'province';
-  const chosen = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(SCENARIOS);
+  if (values.scale !== 'province' && values.scale !== 'national') throw new Error(`--scale must be province or national, got "${values.scale}"`);
+  const scale = values.scale;
+  const collaborators = values.collaborators ? Number(values.collaborators) : NATIONAL.collaborators;
+  if (!Number.isSafeInteger(collaborators) || collaborators < 1000) throw new Error(`--collaborators must be an integer ≥ 1000, got "${values.collaborators}"`);
+  if (values.collaborators && scale !== 'national') throw new Error('--collaborators applies to --scale national only');
+  const seconds = Number(values.seconds);
+  if (!(seconds > 0)) throw new Error(`--seconds must be positive, got "${values.seconds}"`);
+  const chosen = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(SCENARIOS);
   const unknown = chosen.filter((name) => !SCENARIOS[name]);
   if (unknown.length) throw new Error(`Unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 
   const base = validateEnv(process.env);
+  const dbName = benchDatabaseName(scale, collaborators);
   const url = new URL(base.DATABASE_URL);
   // BENCH_DB: a database of your own when several branches bench on one server.
   url.pathname = `/${process.env.BENCH_DB ?? `outreach_bench_${scale}`}`;
   await ensureDatabase(url.toString());
   const ds = createDataSource({ url: url.toString(), poolSize: 2, statementTimeoutMs: 0 });
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  const ds = createDataSource({ url: databaseUrl, poolSize: 2, statementTimeoutMs: 0 });
   await ds.initialize();
   await runMigrations(ds);
   await ds.destroy();
+  /** province | national | national-<N> (mid scale): names charts and keys the README block. */
+  const label = dbName.replace(/^outreach_bench_/, '').replace(/_/g, '-');
+  const redisPrefix = `outreach-bench-${label}`;
+  const cleared = await clearRedisPrefix(base.REDIS_URL, redisPrefix);
+
+  let dataset: GenerateReport | undefined;
+  if (chosen.some((name) => !DATA_FREE.has(name))) {
+    process.stdout.write(`generating ${scale} dataset in ${dbName}…\n`);
+    dataset = await generateDataset(databaseUrl, { scale, collaborators: scale === 'national' ? collaborators : undefined }, (line) => process.stdout.write(`${line}\n`));
+    process.stdout.write(`dataset ${dataset.skipped ? 'already there' : `generated in ${dataset.seconds}s`}: ${JSON.stringify(dataset.sizes)}\n`);
+  }
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await ensureBenchCounter(admin);
+  await admin.end();
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  mkdirSync(CHARTS_DIR, { recursive: true });
+  const charts: string[] = [];
+  const chart = (name: string, spec: ChartSpec): string => {
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const svg = renderChart(spec);
+    const file = join(RESULTS_DIR, `${stamp}-${label}-${slug}.svg`);
+    writeFileSync(file, svg);
+    // The newest chart of each name is also kept under bench/charts (committed, linked from the README).
+    writeFileSync(join(CHARTS_DIR, `${label}-${slug}.svg`), svg);
+    charts.push(file);
+    return file;
+  };
 
   const ctx: BenchContext = {
     scale,
-    seconds: Number(values.seconds),
-    env: { DATABASE_URL: url.toString(), REDIS_PREFIX: `outreach-bench-${scale}`, RUN_MIGRATIONS: 'false' },
+    seconds,
+    collaborators: scale === 'national' ? collaborators : undefined,
+    databaseUrl,
+    poolSize: base.DATABASE_POOL_SIZE,
+    env: { DATABASE_URL: databaseUrl, REDIS_PREFIX: redisPrefix, RUN_MIGRATIONS: 'false', DATABASE_POOL_SIZE: String(base.DATABASE_POOL_SIZE), LOG_LEVEL: 'warn' },
+    chart,
   };
   const results: ScenarioResult[] = [];
   for (const name of chosen) {
     process.stdout.write(`running ${name}…\n`);
-    results.push(await SCENARIOS[name]!(ctx));
+    const started = performance.now();
+    try {
+      const result = await SCENARIOS[name]!(ctx);
+      for (const curve of result.curves ?? []) chart(curve.name, curveChart(curve));
+      result.figures.elapsedSeconds = Math.round((performance.now() - started) / 100) / 10;
+      // How busy the shared machine was (1-minute load average at the end, 2 cores): context for absolute figures.
+      result.figures.loadAverage = Math.round(loadavg()[0]! * 10) / 10;
+      results.push(result);
+    } catch (error) {
+      console.error(`scenario ${name} failed:`, error);
+      results.push({ name, figures: { error: String((error as Error)?.stack ?? error) }, summary: `FAILED: ${(error as Error)?.message ?? String(error)}` });
+    }
   }
   console.table(
     results.map((r) => ({
       scenario: r.name,
       ratio: r.ratio?.toFixed(2) ?? '',
-      target: r.target ? `${r.target.met ? 'PASS' : 'SHORT'} ${r.target.description}` : '',
+      targets: (r.targets ?? []).map((t) => `${t.met ? 'PASS' : 'SHORT'}${t.atTargetScale === false ? '*' : ''} ${t.id}`).join('; '),
       summary: r.summary,
     })),
   );
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify({ scale, at: new Date().toISOString(), results }, null, 2));
-  process.stdout.write(`wrote ${file}\n`);
-  process.exit(0);
+  const file = join(RESULTS_DIR, `${stamp}-${label}.json`);
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  writeFileSync(file, JSON.stringify({ scale, label, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts }, null, 2));
+  process.stdout.write(`wrote ${file}${charts.length ? ` and ${charts.length} chart(s)` : ''}\n`);
+  if (!values['skip-readme']) {
+    const chartFiles = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.svg')).map((f) => `charts/${f}`);
+    updateReadme(README, renderLatestBlock(readRuns(RESULTS_DIR), chartFiles));
+    process.stdout.write(`updated ${README}\n`);
+  }
+  process.exit(results.some((r) => r.summary.startsWith('FAILED')) ? 1 : 0);
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,78 @@
+/**
+ * Servers under test run in child processes (bench/servers/bench-server.ts) while the parent
+ * generates load: on 2 cores, autocannon and the server in one process share one event loop and
+ * the figure measures both (see bench/README.md, "Why a separate process").
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EnvOverrides } from '../../src/common/core.module.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The compiled child script; from sources (tests) it is the build's copy (`npm test` builds first). */
+const SERVER_SCRIPT = existsSync(join(here, '..', 'servers', 'bench-server.js'))
+  ? join(here, '..', 'servers', 'bench-server.js')
+  : join(here, '..', '..', 'dist', 'bench', 'servers', 'bench-server.js');
+
+export interface BenchServer {
+  mode: 'app' | 'noop' | 'update';
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** Environment for the child (DATABASE_URL, REDIS_PREFIX, …), merged over process.env. */
+  env?: EnvOverrides;
+  /** pg pool size of the `update` baseline (match the app's DATABASE_POOL_SIZE). */
+  poolSize?: number;
+  startTimeoutMs?: number;
+}
+
+export function startServer(mode: BenchServer['mode'], options: ServerOptions = {}): Promise<BenchServer> {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...options.env };
+  if (options.poolSize) env.BENCH_POOL_SIZE = String(options.poolSize);
+  else env.BENCH_POOL_SIZE = env.DATABASE_POOL_SIZE ?? '20';
+  const child = fork(SERVER_SCRIPT, [mode], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const timeoutMs = options.startTimeoutMs ?? 60_000;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bench server "${mode}" did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench server "${mode}" exited with code ${code} before listening`));
+    });
+    child.on('message', (message: { port?: number }) => {
+      if (typeof message?.port !== 'number') return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ mode, url: `http://127.0.0.1:${message.port}`, pid: child.pid!, child, stop: () => stopChild(child) });
+    });
+  });
+}
+
+/** The same-run baselines: a bare NestJS 12 app on the Fastify adapter, `GET|POST /noop` or `/update`. */
+export function startBaselineServer(kind: 'noop' | 'update', options: ServerOptions = {}): Promise<BenchServer> {
+  return startServer(kind, options);
+}
+
+/** The real API in a child process, on the bench's database and Redis prefix. */
+export function startAppServer(options: ServerOptions = {}): Promise<BenchServer> {
+  return startServer('app', options);
+}
+
+export function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
