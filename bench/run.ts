@@ -10,7 +10,6 @@ import { createDataSource, runMigrations } from '../src/common/database/data-sou
 import { ensureDatabase } from '../src/common/database/ensure-database.js';
 import { complete } from './scenarios/complete.js';
 import { fanout } from './scenarios/fanout.js';
-import { httpFramework } from './scenarios/http-framework.js';
 import { importScenario } from './scenarios/import.js';
 import { reports } from './scenarios/reports.js';
 import { ensureBenchCounter } from './lib/bench-counter.js';
@@ -91,11 +90,8 @@ async function main(): Promise<void> {
   const base = validateEnv(process.env);
   const dbName = benchDatabaseName(scale, collaborators);
   const url = new URL(base.DATABASE_URL);
-  // BENCH_DB: a database of your own when several branches bench on one server.
-  url.pathname = `/${process.env.BENCH_DB ?? `outreach_bench_${scale}`}`;
-  await ensureDatabase(url.toString());
-  const ds = createDataSource({ url: url.toString(), poolSize: 2, statementTimeoutMs: 0 });
-  url.pathname = `/${dbName}`;
+  // BENCH_DB: a database of your own when several people bench on one server.
+  url.pathname = `/${process.env.BENCH_DB ?? dbName}`;
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
   const ds = createDataSource({ url: databaseUrl, poolSize: 2, statementTimeoutMs: 0 });

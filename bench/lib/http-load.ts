@@ -42,6 +42,15 @@ export async function runLoad(url: string, options: LoadOptions = {}): Promise<L
     duration: options.seconds ?? 5,
     requests: options.requests,
   });
+  return summarise(result);
+}
+
+/** autocannon's own options, for scenarios that set them directly (e.g. per-request setup). */
+export async function load(options: autocannon.Options): Promise<LoadResult> {
+  return summarise(await autocannon({ connections: 50, duration: 5, ...options }));
+}
+
+function summarise(result: autocannon.Result): LoadResult {
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
