@@ -65,7 +65,7 @@ describe('report tallies under random task histories', () => {
     let operations = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 200, maxLength: 500 }), async (ops) => {
-        await ds.query(`TRUNCATE share_task`);
+        await ds.query(`TRUNCATE share_task CASCADE`);
         expect(await tallyOrgCounts(ds)).toBe('[]');
         const ids: string[] = [];
         const pick = (n: number) => ids[n % ids.length]!;

@@ -145,7 +145,7 @@ export async function generateDataset(databaseUrl: string, spec: DatasetSpec, lo
     await client.query('SET statement_timeout = 0');
     const before = await currentSizes(client);
     if (spec.scale === 'province') {
-      const csv = readFileSync(join(projectRoot(), 'src/directory/demo/demo-organisations.csv'), 'utf8');
+      const csv = readFileSync(join(projectRoot(), 'data/demo-organisations.csv'), 'utf8');
       const demo = generateDemoDirectory(parseDemoOrganisations(csv));
       const admins = demo.channels.reduce((n, c) => n + c.adminCollaboratorCodes.length, 0);
       const want = { organisations: demo.organisations.length, collaborators: demo.collaborators.length, channels: demo.channels.length, channelAdmins: admins };

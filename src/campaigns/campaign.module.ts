@@ -1,9 +1,11 @@
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { Module } from '@nestjs/common';
 import { CampaignController } from './campaign.controller.js';
 import { CampaignService } from './campaign.service.js';
 import { CampaignPipelineService } from './fan-out.processor.js';
 
 @Module({
+  imports: [NotificationsModule],
   controllers: [CampaignController],
   providers: [CampaignService, CampaignPipelineService],
   exports: [CampaignService, CampaignPipelineService],

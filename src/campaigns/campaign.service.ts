@@ -10,6 +10,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 import { campaignVisible, normaliseTargets, SqlParams } from './campaign.sql.js';
 import { type CampaignRow, type CampaignView, type ItemRow, parseOffsets, toCampaignView, toItemView } from './campaign.view.js';
 import type { CreateCampaignDto, CreateItemDto, ListCampaignsQuery, UpdateCampaignDto, UpdateItemDto } from './dto/campaign.dto.js';
+import { NotificationService } from '../notifications/notification.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,6 +33,7 @@ export class CampaignService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     env: Env,
+    private readonly notifications: NotificationService,
   ) {
     this.offsets = parseOffsets(env.REMINDER_OFFSETS);
   }
@@ -220,6 +222,7 @@ export class CampaignService {
         [id],
       );
       const view = toCampaignView({ ...row!, item_count: before.item_count });
+      await this.notifications.enqueueForEvent(m, { type: 'campaign.closed', campaignId: id });
       await this.audit.record(m, actor, { action: 'campaign.close', entity: 'campaign', entityId: id, before: toCampaignView(before), after: view });
       return view;
     });

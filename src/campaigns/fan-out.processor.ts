@@ -7,6 +7,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 import type { CampaignTargets } from './campaign.sql.js';
 import { expireOpenTasks } from './campaign.service.js';
 import { parseOffsets } from './campaign.view.js';
+import { NotificationService } from '../notifications/notification.service.js';
 
 interface FanOutCampaign {
   id: string;
@@ -32,6 +33,7 @@ export class CampaignPipelineService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly env: Env,
+    private readonly notifications: NotificationService,
   ) {
     this.offsets = parseOffsets(env.REMINDER_OFFSETS);
   }
@@ -60,11 +62,15 @@ export class CampaignPipelineService {
       created += await this.fanOutChunk(campaign.id, chunk);
       after = chunk[chunk.length - 1]!;
     }
-    await this.dataSource.query(
-      `UPDATE campaign SET status = 'active', fanned_out_at = coalesce(fanned_out_at, now()), updated_at = now()
-        WHERE id = $1 AND status IN ('scheduled', 'active')`,
-      [campaign.id],
-    );
+    await this.dataSource.transaction(async (m) => {
+      await m.query(
+        `UPDATE campaign SET status = 'active', fanned_out_at = coalesce(fanned_out_at, now()), updated_at = now()
+          WHERE id = $1 AND status IN ('scheduled', 'active')`,
+        [campaign.id],
+      );
+      // One digest per person per launch; a rerun of the fan-out adds none (dedupe key).
+      await this.notifications.enqueueForEvent(m, { type: 'tasks.assigned', campaignId: campaign.id });
+    });
     this.logger.log(`Campaign ${campaign.id}: fan-out created ${created} task(s)`);
     return created;
   }
@@ -160,6 +166,7 @@ export class CampaignPipelineService {
             WHERE id = $1`,
           [campaignId],
         );
+        await this.notifications.enqueueForEvent(m, { type: 'campaign.closed', campaignId });
       }
       return expired;
     });

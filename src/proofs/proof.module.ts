@@ -1,3 +1,4 @@
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { Env } from '../common/config/env.schema.js';
@@ -28,6 +29,7 @@ export function proofStorageFor(env: Env): ProofStorage {
 }
 
 @Module({
+  imports: [NotificationsModule],
   controllers: [ProofController, ReviewController],
   providers: [
     { provide: ProofStorage, useFactory: proofStorageFor, inject: [Env] },

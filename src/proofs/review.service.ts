@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../common/errors/domain.error.js
 import { TaskNotAwaitingReviewError } from './proof.errors.js';
 import { DUPLICATE_COUNT_SQL, type ProofImageInfo, ProofService, type TaskProofState, toImageInfo } from './proof.service.js';
 import { taskInScope } from './task-scope.js';
+import { NotificationService } from '../notifications/notification.service.js';
 
 export interface ReviewQueueItem {
   taskId: string;
@@ -50,6 +51,7 @@ export class ReviewService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly proofs: ProofService,
+    private readonly notifications: NotificationService,
   ) {}
 
   /** Completions awaiting review in the caller's scope, oldest completion first. */
@@ -124,6 +126,8 @@ export class ReviewService {
         [taskId, reviewerId(actor), reason],
       );
       await recordStatusChange(manager, { campaignId: before.campaign_id, organisationId: before.organisation_id }, 'done', 'pending', before.late ? -1 : 0);
+      // The collaborator is told why, once per rejected completion.
+      await this.notifications.enqueueForEvent(manager, { type: 'task.reopened', taskId, reopenKey: `rejected-${new Date(before.completed_at).toISOString()}`, reason });
       await this.audit.record(manager, actor, {
         action: 'task.review.reject',
         entity: 'share_task',

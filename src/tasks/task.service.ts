@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../common/erro
 import type { CompleteTaskDto, ListTasksQuery } from './dto/task.dto.js';
 import { checkTaskProof } from './proof.util.js';
 import { ITEM_COLUMNS, type TaskRow, type TaskView, toTaskView } from './task.view.js';
+import { NotificationService } from '../notifications/notification.service.js';
 
 const TASK_ID = /^[1-9]\d{0,17}$/;
 
@@ -40,6 +41,7 @@ export class TaskService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly notifications: NotificationService,
   ) {}
 
   async list(actor: Actor, query: ListTasksQuery): Promise<{ items: TaskView[]; nextCursor: string | null }> {
@@ -230,6 +232,7 @@ export class TaskService {
         before: { status: task.status, proofUrl: task.proof_url, unableReason: task.unable_reason, late: task.late },
         after: { status: 'pending', reason },
       });
+      await this.notifications.enqueueForEvent(m, { type: 'task.reopened', taskId: id, reopenKey: `v${(row as TaskRow & { version: number }).version}`, reason });
       return toTaskView(row!);
     });
   }

@@ -26,9 +26,26 @@ export class CampaignsProcessor extends DispatchingProcessor {}
 @Processor(QueueName.Reports)
 export class ReportsProcessor extends DispatchingProcessor {}
 
+@Processor(QueueName.Notifications)
+export class NotificationsProcessor extends DispatchingProcessor {}
+
+// Per-channel rate limits (BullMQ limiter: at most `max` jobs per `duration` ms across all workers).
+@Processor(QueueName.NotificationsEmail, { limiter: { max: 50, duration: 1_000 } })
+export class NotificationsEmailProcessor extends DispatchingProcessor {}
+
+@Processor(QueueName.NotificationsZalo, { limiter: { max: 100, duration: 1_000 } })
+export class NotificationsZaloProcessor extends DispatchingProcessor {}
+
+@Processor(QueueName.NotificationsWebhook, { limiter: { max: 50, duration: 1_000 } })
+export class NotificationsWebhookProcessor extends DispatchingProcessor {}
+
 export const QUEUE_PROCESSORS = [
   MaintenanceProcessor,
   ImportsProcessor,
   CampaignsProcessor,
   ReportsProcessor,
+  NotificationsProcessor,
+  NotificationsEmailProcessor,
+  NotificationsZaloProcessor,
+  NotificationsWebhookProcessor,
 ];
