@@ -3,6 +3,10 @@ import { recordStatusChange } from '../src/campaigns/campaign-progress.sql.js';
 import { CampaignService } from '../src/campaigns/campaign.service.js';
 import { CampaignPipelineService } from '../src/campaigns/fan-out.processor.js';
 import { OutboxRelayService } from '../src/outbox/outbox-relay.service.js';
+import { outboxJobId } from '../src/outbox/outbox.service.js';
+import { type JobName, QueueName } from '../src/common/queue/queue.constants.js';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { type CampaignWorld, createCampaignWorld, createDraftCampaign, inHours, taskCount } from './support/campaign-world.js';
 import { createCollaborator } from './support/fixtures.js';
 import { clearRedisPrefix, createTestContext, type TestContext, waitFor } from './support/test-app.js';
@@ -109,8 +113,15 @@ describe('fan-out survives Redis loss, crashes and duplicates', () => {
     const [intent] = await ctx.dataSource.query(`SELECT available_at FROM outbox WHERE kind = 'campaigns.fan-out' AND payload->>'campaignId' = $1`, [id]);
     expect(new Date(intent.available_at).getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
     // Start time reached (test clock): the relay's delay is computed from available_at.
-    await ctx.dataSource.query(`UPDATE outbox SET available_at = now() WHERE kind = 'campaigns.fan-out' AND payload->>'campaignId' = $1`, [id]);
+    const [row] = await ctx.dataSource.query(
+      `UPDATE outbox SET available_at = now() WHERE kind = 'campaigns.fan-out' AND payload->>'campaignId' = $1 RETURNING id, kind`,
+      [id],
+    ).then(([rows]: [Array<{ id: string; kind: JobName }>]) => rows);
     await ctx.dataSource.query(`UPDATE campaign SET starts_at = now() WHERE id = $1`, [id]);
+    // If the relay already put the intent on the queue, it waits there with its one-hour delay:
+    // the test clock moves Redis's time too by promoting it.
+    const queued = await ctx.app.get<Queue>(getQueueToken(QueueName.Campaigns)).getJob(outboxJobId(row!));
+    if (queued && (await queued.isDelayed())) await queued.promote();
     await waitFor(async () => (await ctx.dataSource.query(`SELECT status FROM campaign WHERE id = $1`, [id]))[0].status === 'active', { what: 'scheduled fan-out' });
     expect(await taskCount(ctx, id)).toBe((await expected()) / 3);
   });
