@@ -7,6 +7,7 @@ import { CampaignPipeline1764170000000 } from './1764170000000-CampaignPipeline.
 import { ReportTallies1764180000000 } from './1764180000000-ReportTallies.js';
 import { Notifications1764190000000 } from './1764190000000-Notifications.js';
 import { ProofImagesAndReview1764200000000 } from './1764200000000-ProofImagesAndReview.js';
+import { TypeormMetadata1764210000000 } from './1764210000000-TypeormMetadata.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ReportTallies1764180000000,
   Notifications1764190000000,
   ProofImagesAndReview1764200000000,
+  TypeormMetadata1764210000000,
 ];
