@@ -31,6 +31,20 @@ describe('authorization matrix', () => {
     expect({ missing, unknown, duplicates }).toEqual({ missing: [], unknown: [], duplicates: [] });
   });
 
+  it('documents every /api/v1 route in the OpenAPI document, with bearer security unless it is public', async () => {
+    type Operation = { security?: unknown };
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/docs-json' })).json() as { paths: Record<string, Record<string, Operation>> };
+    const problems: string[] = [];
+    for (const entry of entries) {
+      const [method, path] = entry.route.split(' ') as [string, string];
+      if (!path.startsWith('/api/v1/')) continue;
+      const operation = doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      if (!operation) problems.push(`${entry.route}: not documented`);
+      else if (entry.expect.anonymous === 401 && !operation.security) problems.push(`${entry.route}: no security declared`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   for (const entry of entries) {
     it(`${entry.route}`, async () => {
       const [method, path] = entry.route.split(' ') as [string, string];
