@@ -1,3 +1,4 @@
+import { decodeCursor, encodeCursor } from '../common/pagination/opaque-cursor.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -7,19 +8,6 @@ import { NotFoundError, ValidationError } from '../common/errors/domain.error.js
 import type { DeliveryPageDto, DeliveryQueryDto, InboxPageDto, InboxQueryDto, PreferencesDto, PreferencesResponseDto } from './dto/notification.dto.js';
 
 const NOTHING = '00000000-0000-0000-0000-000000000000';
-
-function encodeCursor(parts: unknown[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
-}
-function decodeCursor(cursor: string, arity: number): unknown[] {
-  try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parts) && parts.length === arity) return parts;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError([{ field: 'cursor', code: 'invalidCursor', message: 'cursor is not one this API returned' }]);
-}
 
 /** The in-app inbox, per-person preferences, and the admins' delivery log. */
 @Injectable()
@@ -46,7 +34,7 @@ export class NotificationInboxService {
     let where = mine.sql;
     if (q.unreadOnly) where += ' AND read_at IS NULL';
     if (q.cursor) {
-      const [r, c, id] = decodeCursor(q.cursor, 3) as [number, string, string];
+      const [r, c, id] = decodeCursor(q.cursor, 3)! as [number, string, string];
       if (![0, 1].includes(r) || Number.isNaN(Date.parse(c)) || !/^[0-9a-f-]{36}$/.test(id)) {
         throw new ValidationError([{ field: 'cursor', code: 'invalidCursor', message: 'cursor is not one this API returned' }]);
       }
@@ -135,7 +123,7 @@ export class NotificationInboxService {
     if (q.from) where.push(`d.attempted_at >= ${add(q.from)}`);
     if (q.to) where.push(`d.attempted_at < ${add(q.to)}`);
     if (q.cursor) {
-      const [id] = decodeCursor(q.cursor, 1) as [string];
+      const [id] = decodeCursor(q.cursor, 1)! as [string];
       if (!/^\d+$/.test(String(id))) throw new ValidationError([{ field: 'cursor', code: 'invalidCursor', message: 'cursor is not one this API returned' }]);
       where.push(`d.id < ${add(id)}`);
     }

@@ -10,7 +10,7 @@ import { ProofImageService } from './proof-image.service.js';
 import { recordStatusChange } from '../campaigns/campaign-progress.sql.js';
 import { TaskNotPendingError } from './proof.errors.js';
 import { ProofFileMissingError, ProofStorage } from './storage/proof-storage.js';
-import { taskInScope } from './task-scope.js';
+import { taskInScope } from '../tasks/task-scope.js';
 
 export interface ProofImageInfo {
   id: string;

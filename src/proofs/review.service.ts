@@ -7,7 +7,8 @@ import { scopeOf, SqlParams } from '../common/auth/scope.js';
 import { NotFoundError, ValidationError } from '../common/errors/domain.error.js';
 import { TaskNotAwaitingReviewError } from './proof.errors.js';
 import { DUPLICATE_COUNT_SQL, type ProofImageInfo, ProofService, type TaskProofState, toImageInfo } from './proof.service.js';
-import { taskInScope } from './task-scope.js';
+import { decodeCursor, encodeCursor } from '../common/pagination/opaque-cursor.js';
+import { TASK_ID_PATTERN, taskInScope } from '../tasks/task-scope.js';
 import { NotificationService } from '../notifications/notification.service.js';
 
 export interface ReviewQueueItem {
@@ -63,7 +64,7 @@ export class ReviewService {
       where.push(`t.organisation_id IN (SELECT o.id FROM organisation o WHERE o.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])`);
     }
     if (query.cursor) {
-      const [micros, id] = decodeCursor(query.cursor);
+      const [micros, id] = reviewCursor(query.cursor);
       where.push(`(t.completed_at, t.id) > (timestamptz 'epoch' + ${params.add(micros)}::bigint * interval '1 microsecond', ${params.add(id)}::bigint)`);
     }
     const rows: QueueRow[] = await this.dataSource.query(
@@ -89,7 +90,7 @@ export class ReviewService {
     const last = page.at(-1);
     return {
       items: page.map(toQueueItem),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.completed_micros, last.id) : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor([last.completed_micros, last.id]) : null,
     };
   }
 
@@ -258,12 +259,11 @@ function toQueueItem(row: QueueRow): ReviewQueueItem {
   };
 }
 
-function encodeCursor(micros: string, id: string): string {
-  return Buffer.from(`${micros}:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  const match = /^(\d{1,20}):([1-9]\d{0,17})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new ValidationError([{ field: 'cursor', code: 'invalidCursor', message: 'cursor is not one this list returned' }]);
-  return [match[1]!, match[2]!];
+/** The review queue's keyset (completion time in microseconds, task id), both decimal strings. */
+function reviewCursor(cursor: string): [string, string] {
+  const [micros, id] = decodeCursor(cursor, 2)!;
+  if (typeof micros !== 'string' || typeof id !== 'string' || !/^\d{1,20}$/.test(micros) || !TASK_ID_PATTERN.test(id)) {
+    throw new ValidationError([{ field: 'cursor', code: 'invalidCursor', message: 'cursor is not one this list returned' }]);
+  }
+  return [micros, id];
 }

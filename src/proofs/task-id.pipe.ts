@@ -1,6 +1,6 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/domain.error.js';
-import { TASK_ID_PATTERN } from './task-scope.js';
+import { TASK_ID_PATTERN } from '../tasks/task-scope.js';
 
 /** A `:id` that cannot be a task id answers 404, like an id that exists nowhere. */
 @Injectable()

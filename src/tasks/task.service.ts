@@ -2,26 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/auth/actor.js';
-import { organisationInScope, type Scope, scopeOf, SqlParams } from '../common/auth/scope.js';
+import { organisationInScope, scopeOf, SqlParams } from '../common/auth/scope.js';
+import { isUniqueViolation } from '../common/database/sql-write.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/errors/domain.error.js';
 import type { CompleteTaskDto, ListTasksQuery } from './dto/task.dto.js';
 import { checkTaskProof } from './proof.util.js';
+import { assignedTo, TASK_ID_PATTERN, taskInScope } from './task-scope.js';
 import { ITEM_COLUMNS, type TaskRow, type TaskView, toTaskView } from './task.view.js';
 import { NotificationService } from '../notifications/notification.service.js';
 
-const TASK_ID = /^[1-9]\d{0,17}$/;
-
-/** SQL condition: the task (alias t) is assigned to the collaborator — personally or as an administrator of its channel. */
-function assignedTo(collaboratorParam: string): string {
-  return `(t.collaborator_id = ${collaboratorParam}
-           OR t.channel_id IN (SELECT ca.channel_id FROM channel_admin ca WHERE ca.collaborator_id = ${collaboratorParam}))`;
-}
-
-/** SQL condition: the task lies in the scope (collaborators: their own tasks). */
-function taskInScope(scope: Scope, params: SqlParams): string {
-  if (scope.kind === 'self') return assignedTo(params.add(scope.collaboratorId));
-  return organisationInScope(scope, 't.organisation_id', params);
-}
 
 interface LoadedTask extends TaskRow {
   review_required: boolean;
@@ -51,7 +40,7 @@ export class TaskService {
     if (query.campaignId) where.push(`t.campaign_id = ${params.add(query.campaignId)}`);
     if (query.organisationId) where.push(`t.organisation_id = ${params.add(query.organisationId)}`);
     if (query.cursor) {
-      if (!TASK_ID.test(query.cursor)) throw new UnprocessableError('INVALID_CURSOR', 'cursor is not one this API gave');
+      if (!TASK_ID_PATTERN.test(query.cursor)) throw new UnprocessableError('INVALID_CURSOR', 'cursor is not one this API gave');
       where.push(`t.id > ${params.add(query.cursor)}`);
     }
     const limit = query.limit ?? 50;
@@ -76,7 +65,7 @@ export class TaskService {
     const rank = `(CASE WHEN t.status = 'pending' THEN 0 ELSE 1 END)`;
     if (query.cursor) {
       const [r, at, id] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-      if (!r || !at || !id || !TASK_ID.test(id) || Number.isNaN(Date.parse(at))) throw new UnprocessableError('INVALID_CURSOR', 'cursor is not one this API gave');
+      if (!r || !at || !id || !TASK_ID_PATTERN.test(id) || Number.isNaN(Date.parse(at))) throw new UnprocessableError('INVALID_CURSOR', 'cursor is not one this API gave');
       where.push(`(${rank}, t.deadline, t.id) > (${params.add(Number(r))}::int, ${params.add(at)}::timestamptz, ${params.add(id)}::bigint)`);
     }
     const limit = query.limit ?? 50;
@@ -100,7 +89,7 @@ export class TaskService {
    * secretary/admin acting on someone's behalf). Neither → 404.
    */
   private async loadForActor(m: EntityManager, actor: Actor, id: string, lock: boolean): Promise<LoadedTask> {
-    if (!TASK_ID.test(id)) throw new NotFoundError('Task', id);
+    if (!TASK_ID_PATTERN.test(id)) throw new NotFoundError('Task', id);
     const params = new SqlParams();
     const idParam = params.add(id);
     const assignee = actor.collaboratorId ? assignedTo(params.add(actor.collaboratorId)) : 'FALSE';
@@ -126,7 +115,7 @@ export class TaskService {
     }
     try {
       return await this.dataSource.transaction(async (m) => {
-        if (idempotencyKey !== undefined && TASK_ID.test(id)) {
+        if (idempotencyKey !== undefined && TASK_ID_PATTERN.test(id)) {
           const claimed: unknown[] = await m.query(
             `INSERT INTO task_idempotency_key (user_id, key, task_id)
              SELECT $1, $2, id FROM share_task WHERE id = $3
@@ -236,11 +225,4 @@ export class TaskService {
       return toTaskView(row!);
     });
   }
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e.driverError?.code ?? e.code;
-  const name = e.driverError?.constraint ?? e.constraint;
-  return code === '23505' && name === constraint;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { TASK_ID_PATTERN } from '../task-scope.js';
+import { TASK_ID_PATTERN } from '../../tasks/task-scope.js';
 
 export class RejectTaskDto {
   @ApiProperty({ description: 'Why the proof is not accepted; shown to the collaborator', minLength: 3, maxLength: 1000, example: 'Ảnh chụp không thấy bài viết trong nhóm' })
