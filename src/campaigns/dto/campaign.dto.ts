@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -119,24 +119,5 @@ export class CreateItemDto {
   imageUrls?: string[];
 }
 
-export class UpdateItemDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2048) @IsUrl(URL_OPTIONS)
-  url?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500)
-  title?: string;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000)
-  caption?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(30) @IsString({ each: true }) @MaxLength(100, { each: true })
-  hashtags?: string[];
-
-  @ApiPropertyOptional({ enum: ITEM_CATEGORIES }) @IsOptional() @IsIn(ITEM_CATEGORIES)
-  category?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(2048, { each: true }) @IsUrl(URL_OPTIONS, { each: true })
-  imageUrls?: string[];
-}
+/** The same fields and rules as creating, each optional. */
+export class UpdateItemDto extends PartialType(CreateItemDto) {}
