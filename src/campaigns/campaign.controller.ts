@@ -1,15 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/auth/actor.js';
 import { CurrentActor } from '../common/auth/current-actor.decorator.js';
 import { RequirePermission } from '../common/auth/require-permission.decorator.js';
+import { CampaignPreview, CampaignPreviewService } from './campaign-preview.service.js';
 import { CampaignService } from './campaign.service.js';
 import { CreateCampaignDto, CreateItemDto, ListCampaignsQuery, UpdateCampaignDto, UpdateItemDto } from './dto/campaign.dto.js';
 
 @ApiTags('campaigns')
 @Controller('campaigns')
 export class CampaignController {
-  constructor(private readonly campaigns: CampaignService) {}
+  constructor(
+    private readonly campaigns: CampaignService,
+    private readonly previews: CampaignPreviewService,
+  ) {}
 
   @Get()
   @RequirePermission('campaigns.read')
@@ -91,6 +95,17 @@ export class CampaignController {
   @ApiOperation({ summary: 'End the campaign now; open tasks expire' })
   close(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.campaigns.close(actor, id);
+  }
+
+  @Get(':id/preview')
+  @RequirePermission('campaigns.write')
+  @ApiOperation({
+    summary: 'How many organisations, channels, collaborators and share tasks a launch would reach now',
+    description: 'Counted with the same targeting rule the fan-out inserts from; edit the draft’s targets or items and ask again.',
+  })
+  @ApiOkResponse({ type: CampaignPreview })
+  preview(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CampaignPreview> {
+    return this.previews.preview(actor, id);
   }
 
   @Get(':id/progress')

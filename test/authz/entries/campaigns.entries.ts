@@ -103,6 +103,11 @@ export const entries: RouteEntry[] = [
     expect: adminOnly(200),
   },
   {
+    route: 'GET /api/v1/campaigns/:id/preview',
+    request: async (w, ctx) => ({ url: `/api/v1/campaigns/${(await campaignOfUnitA(ctx, w, 'draft')).campaignId}/preview` }),
+    expect: adminOnly(200),
+  },
+  {
     route: 'GET /api/v1/campaigns/:id/progress',
     request: async (w, ctx) => ({ url: `/api/v1/campaigns/${(await campaignOfUnitA(ctx, w, 'active')).campaignId}/progress` }),
     expect: readers,
