@@ -10,12 +10,21 @@ import type { DataSource } from 'typeorm';
  * campaigns and share tasks (the campaigns feature is built elsewhere).
  */
 
-export async function startSmtpPeer(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
+/** Receives and parses mail; an address put in `deferOnce` is refused once with 451 (try again later). */
+export async function startSmtpPeer(): Promise<{ url: string; mails: ParsedMail[]; deferOnce: Set<string>; close(): Promise<void> }> {
   const mails: ParsedMail[] = [];
+  const deferOnce = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (deferOnce.delete(address.address)) {
+        const error = Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 });
+        return callback(error);
+      }
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -27,7 +36,7 @@ export async function startSmtpPeer(): Promise<{ url: string; mails: ParsedMail[
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `smtp://127.0.0.1:${port}`, mails, deferOnce, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
