@@ -192,7 +192,7 @@ describe('notification triggers', () => {
     expect(item.body).toContain('Chi bộ Sở Tư pháp 0%');
   });
 
-  it('sends subscribed admins and secretaries their weekly report with the export link', async () => {
+  it('sends subscribed admins and secretaries their weekly report (the e-mail with the export: notification-scheduled-reports)', async () => {
     const put = await ctx.app.inject({
       method: 'PUT',
       url: '/api/v1/me/notification-preferences',
@@ -205,7 +205,7 @@ describe('notification triggers', () => {
     const page = await ctx.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: world.secretaryB.headers });
     const report = page.json().items.find((i: { event: string }) => i.event === 'report.scheduled');
     expect(report.title).toBe('Báo cáo tuần 2026-11-23');
-    expect(report.data.exportPath).toBe('/api/v1/reports/export?period=weekly&from=2026-11-23');
+    expect(report.data.exportFilters).toEqual({ period: 'week', date: '2026-11-23' });
     now = new Date('2026-11-26T03:00:00Z');
   });
 });

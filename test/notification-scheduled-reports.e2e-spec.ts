@@ -46,13 +46,13 @@ describe('scheduled report e-mails', () => {
 
     // Last week (23–29/11): unit A 2 tasks, 1 done; its sub-cell 1 task; unit B 3 tasks, 2 done.
     const k = await createCampaign(ds, { title: 'Tuyên truyền Đại hội', deadline: '2026-11-25T10:00:00Z' });
-    const item = await createItem(ds, k.id);
-    const task = (organisationId: string, collaboratorId: string) =>
-      createTask(ds, { campaignId: k.id, itemId: item.id, organisationId, platform: 'zalo_group', collaboratorId, deadline: '2026-11-25T10:00:00Z' });
-    const a1 = await task(w.unitA.id, w.personA.id);
-    await task(w.unitA.id, w.personA.id);
-    await task(w.cellA.id, w.personCellA.id);
-    const b = [await task(w.unitB.id, w.personB.id), await task(w.unitB.id, w.personB.id), await task(w.unitB.id, w.personB.id)];
+    const items = [await createItem(ds, k.id), await createItem(ds, k.id), await createItem(ds, k.id)];
+    const task = (organisationId: string, collaboratorId: string, n: number) =>
+      createTask(ds, { campaignId: k.id, itemId: items[n]!.id, organisationId, platform: 'zalo_group', collaboratorId, deadline: '2026-11-25T10:00:00Z' });
+    const a1 = await task(w.unitA.id, w.personA.id, 0);
+    await task(w.unitA.id, w.personA.id, 1);
+    await task(w.cellA.id, w.personCellA.id, 0);
+    const b = [await task(w.unitB.id, w.personB.id, 0), await task(w.unitB.id, w.personB.id, 1), await task(w.unitB.id, w.personB.id, 2)];
     await completeTask(ds, a1, '2026-11-24T10:00:00Z', w.personA.id);
     await completeTask(ds, b[0]!, '2026-11-24T10:00:00Z', w.personB.id);
     await completeTask(ds, b[1]!, '2026-11-24T11:00:00Z', w.personB.id);
