@@ -81,6 +81,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.role !== 'worker') return;
+    await this.applyRateLimits().catch((error: unknown) => this.logger.warn(`Could not set notification rate limits yet: ${String(error)}`));
     await Promise.all([
       this.scheduleQueue.upsertJobScheduler('notifications-relay', { every: 15_000 }, { name: JobName.NotificationRelay, data: {} }),
       this.scheduleQueue.upsertJobScheduler('notifications-schedule', { every: 300_000 }, { name: JobName.NotificationSchedule, data: {} }),
@@ -91,8 +92,22 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
    * The relay: enqueue every row that is due (pending, or sending with an expired lease). Runs
    * every 15 s in the worker; callers may also call it right after committing an event.
    */
+  /**
+   * BullMQ's queue-level rate limit per channel (kept in Redis, shared by every worker). Set at
+   * start and again by each relay run, so a Redis that lost its data gets it back within seconds.
+   */
+  async applyRateLimits(): Promise<void> {
+    const perSecond: Record<ExternalChannelName, number> = {
+      email: this.env.NOTIFICATION_EMAIL_PER_SECOND,
+      zalo: this.env.NOTIFICATION_ZALO_PER_SECOND,
+      webhook: this.env.NOTIFICATION_WEBHOOK_PER_SECOND,
+    };
+    await Promise.all((Object.keys(this.queues) as ExternalChannelName[]).map((c) => this.queues[c].setGlobalRateLimit(perSecond[c], 1_000)));
+  }
+
   @OnJob(JobName.NotificationRelay)
   async relay(_payload?: JobPayloads[JobName.NotificationRelay]): Promise<{ enqueued: number }> {
+    if (this.role === 'worker') await this.applyRateLimits();
     const now = this.clock.now();
     let enqueued = 0;
     for (;;) {
