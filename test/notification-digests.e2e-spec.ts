@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Env } from '../src/common/config/env.schema.js';
 import { QueueName } from '../src/common/queue/queue.constants.js';
 import { Clock } from '../src/notifications/clock.js';
 import { NotificationDeliveryService, RELAY_RETRY_MS } from '../src/notifications/notification-delivery.service.js';
@@ -121,12 +122,18 @@ describe('notification triggers', () => {
     await ctx.dataSource.query(`UPDATE share_task SET status = 'done', completed_at = now() WHERE collaborator_id = $1`, [done.id]);
     await ctx.dataSource.query(`UPDATE share_task SET status = 'done', completed_at = now() WHERE id = (SELECT min(id) FROM share_task WHERE collaborator_id = $1)`, [open.id]);
 
-    expect(await emit({ type: 'tasks.reminder', campaignId: campaign.id, offset: '24h' })).toBe(1);
-    const rows = await ctx.dataSource.query(`SELECT collaborator_id, channel, data FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
+    // the campaigns feature records the 24 h reminder run (REMINDER_OFFSETS); the scheduler delivers it
+    await ctx.dataSource.query(`INSERT INTO reminder_run (campaign_id, remind_at, pending_tasks) VALUES ($1, $2, 1)`, [campaign.id, new Date(deadline.getTime() - 86_400_000)]);
+    expect((await service().runScheduled()).reminders).toBe(1);
+    const rows = await ctx.dataSource.query(`SELECT collaborator_id, channel, data, title FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
     expect(rows.map((r: { collaborator_id: string }) => r.collaborator_id)).toEqual([open.id, open.id]);
     expect(rows[0].data.count).toBe(1);
-    // the scheduler's reminder for the same offset is the same message: not written twice
-    await service().runScheduled();
+    expect(rows[0].title).toBe('Nhắc việc (còn 24h): Chiến dịch nhắc việc');
+    const [run] = await ctx.dataSource.query(`SELECT notified_at FROM reminder_run WHERE campaign_id = $1`, [campaign.id]);
+    expect(run.notified_at).not.toBeNull();
+    // the run is delivered once; the same reminder emitted again is the same message
+    expect((await service().runScheduled()).reminders).toBe(0);
+    expect(await emit({ type: 'tasks.reminder', campaignId: campaign.id, offset: '24h' })).toBe(0);
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
     expect(n).toBe(2);
   });
@@ -153,6 +160,16 @@ describe('notification triggers', () => {
     await ctx.dataSource.query(`UPDATE share_task SET status = 'done' WHERE campaign_id = $1 AND collaborator_id = $2`, [campaign.id, world.personB.id]);
 
     now = new Date('2026-11-26T10:30:00Z'); // 17:30 local: summary time
+    // the lead time is configuration: 2.5 h before the deadline is not yet within a 2 h lead time
+    const env = ctx.app.get(Env);
+    env.ESCALATION_HOURS_BEFORE = 2;
+    await service().runScheduled();
+    const [{ early }] = await ctx.dataSource.query(
+      `SELECT count(*)::int AS early FROM notification WHERE event IN ('tasks.escalated', 'units.behind') AND data->>'campaignId' = $1`,
+      [campaign.id],
+    );
+    expect(early).toBe(0);
+    env.ESCALATION_HOURS_BEFORE = 24;
     await service().runScheduled();
     const forB = await ctx.app.inject({ method: 'GET', url: '/api/v1/me/notifications?limit=50', headers: world.secretaryB.headers });
     const events = forB.json().items.map((i: { event: string }) => i.event);
