@@ -300,4 +300,28 @@ describe('notification channels', () => {
     const enabled = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${hookId}`, headers: world.admin.headers, payload: { active: true } });
     expect(enabled.json()).toMatchObject({ active: true, consecutiveFailures: 0, disabledReason: null });
   });
+  it('follows a person’s own preferences: a channel turned off gets nothing, their own quiet hours hold the rest', async () => {
+    const put = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: world.collaboratorA.headers,
+      payload: { email: false, zalo: true, quietHours: '09:30-11:00', reportPeriods: [] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const { campaign } = await launch([world.personA.id], 'Chiến dịch theo lựa chọn riêng'); // 10:00 local
+    const rows = await rowsOf(campaign.id);
+    expect(rows.map((r) => r.channel).filter((c) => c !== 'webhook')).toEqual(['in_app', 'zalo']); // no e-mail row at all
+    await delivery().relay();
+    const held = await waitFor(async () => {
+      const r = (await rowsOf(campaign.id)).find((x) => x.channel === 'zalo');
+      return r && r.state === 'pending' && new Date(r.not_before).getTime() > now.getTime() ? r : null;
+    }, { what: 'zalo held by the person’s quiet hours' });
+    expect(new Date(held.not_before).toISOString()).toBe('2026-11-26T04:00:00.000Z'); // 11:00 local
+    await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: world.collaboratorA.headers,
+      payload: { email: true, zalo: true, quietHours: null, reportPeriods: [] },
+    });
+  });
 });
