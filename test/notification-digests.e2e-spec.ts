@@ -223,6 +223,19 @@ describe('notification triggers', () => {
     const report = page.json().items.find((i: { event: string }) => i.event === 'report.scheduled');
     expect(report.title).toBe('Báo cáo tuần 2026-11-23');
     expect(report.data.exportFilters).toEqual({ period: 'week', date: '2026-11-23' });
+
+    // a monthly subscription: on the 1st, last month's report (export of that calendar month)
+    await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: world.secretaryB.headers,
+      payload: { email: true, zalo: false, quietHours: null, reportPeriods: ['weekly', 'monthly'] },
+    });
+    now = new Date('2026-12-01T02:00:00Z'); // Tuesday 1 December, 09:00 local
+    expect((await service().runScheduled()).reports).toBe(1);
+    const [monthly] = await ctx.dataSource.query(`SELECT title, data FROM notification WHERE event = 'report.scheduled' AND channel = 'in_app' AND data->>'period' = 'monthly'`);
+    expect(monthly.title).toBe('Báo cáo tháng 2026-11');
+    expect(monthly.data.exportFilters).toEqual({ period: 'month', date: '2026-11-01' });
     now = new Date('2026-11-26T03:00:00Z');
   });
 });
