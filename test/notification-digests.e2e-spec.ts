@@ -136,6 +136,19 @@ describe('notification triggers', () => {
     expect(await emit({ type: 'tasks.reminder', campaignId: campaign.id, offset: '24h' })).toBe(0);
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
     expect(n).toBe(2);
+
+    // a backlog (the worker was down): the 24 h and 2 h runs both due → only the 2 h reminder goes out
+    const late = await createCampaign(ctx.dataSource, { title: 'Chiến dịch tồn đọng', deadline: new Date(now.getTime() + 3_600_000) });
+    await createPersonalTasks(ctx.dataSource, late.id, new Date(now.getTime() + 3_600_000), [open.id]);
+    await ctx.dataSource.query(
+      `INSERT INTO reminder_run (campaign_id, remind_at, pending_tasks) SELECT $1, deadline - make_interval(hours => h), 2 FROM campaign, unnest(ARRAY[24, 2]) h WHERE id = $1`,
+      [late.id],
+    );
+    await service().runScheduled();
+    const titles = await ctx.dataSource.query(`SELECT DISTINCT title FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [late.id]);
+    expect(titles).toEqual([{ title: 'Nhắc việc (còn 2h): Chiến dịch tồn đọng' }]);
+    const [{ unnotified }] = await ctx.dataSource.query(`SELECT count(*)::int AS unnotified FROM reminder_run WHERE campaign_id = $1 AND notified_at IS NULL`, [late.id]);
+    expect(unnotified).toBe(0);
   });
 
   it('notifies a reopened task to its assignee once per reopening', async () => {

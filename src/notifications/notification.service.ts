@@ -69,9 +69,14 @@ export class NotificationService {
           ORDER BY r.remind_at FOR UPDATE OF r SKIP LOCKED`,
         [now],
       );
+      // After a backlog (worker down), only the latest due run of a campaign is sent: 1 h before the
+      // deadline people get the 2 h reminder, not also the 24 h one late.
+      const latest = new Map(due.map((r) => [r.campaign_id, r.remind_at]));
       for (const r of due) {
         // A closed campaign or a passed deadline: nothing left to remind about.
-        if (r.live) out.reminders! += await this.enqueueForEvent(m, { type: 'tasks.reminder', campaignId: r.campaign_id, offset: offsetLabel(Number(r.offset_ms)) });
+        if (r.live && latest.get(r.campaign_id) === r.remind_at) {
+          out.reminders! += await this.enqueueForEvent(m, { type: 'tasks.reminder', campaignId: r.campaign_id, offset: offsetLabel(Number(r.offset_ms)) });
+        }
         await m.query(`UPDATE reminder_run SET notified_at = $3 WHERE campaign_id = $1 AND remind_at = $2`, [r.campaign_id, r.remind_at, now]);
       }
       for (const c of campaigns) {
