@@ -135,6 +135,63 @@ describe('notification channels', () => {
     expect(admin.json().items[1].providerResponse).toMatchObject({ error: -115 });
   });
 
+  it('fails a phone without a Zalo account and a template not approved for the OA, keeping Zalo’s answer', async () => {
+    const noZalo = await createCollaborator(ctx.dataSource, { organisationId: world.unitA.id, phone: '+84900000003' });
+    zns.noZaloPhones.add('84900000003');
+    const { campaign } = await launch([noZalo.id], 'Chiến dịch không Zalo');
+    await delivery().relay();
+    const row = await waitFor(async () => (await rowsOf(campaign.id)).find((r) => r.channel === 'zalo' && r.state === 'failed'), { what: 'no-Zalo failed' });
+    expect(row.last_error).toBe('ZNS -118: no Zalo account for this phone number');
+    expect(row.attempts).toBe(1);
+
+    // the reopen template has not been approved for this OA: refused for good, not retried
+    zns.unapprovedTemplates.add('tpl-reopened');
+    const deadline = new Date(now.getTime() + 86_400_000);
+    const reopened = await createCampaign(ctx.dataSource, { title: 'Chiến dịch mở lại Zalo', deadline, items: 1 });
+    await createPersonalTasks(ctx.dataSource, reopened.id, deadline, [world.personA.id]);
+    const [task] = await ctx.dataSource.query(`SELECT id FROM share_task WHERE campaign_id = $1`, [reopened.id]);
+    await ctx.dataSource.transaction((m) => ctx.app.get(NotificationService).enqueueForEvent(m, { type: 'task.reopened', taskId: task.id, reopenKey: 1 }));
+    await delivery().relay();
+    const refused = await waitFor(async () => {
+      const [x] = await ctx.dataSource.query(`SELECT id, state, last_error FROM notification WHERE event = 'task.reopened' AND channel = 'zalo' AND data->>'taskId' = $1`, [String(task.id)]);
+      return x?.state === 'failed' ? x : null;
+    }, { what: 'reopen notice refused' });
+    expect(refused.last_error).toContain('ZNS -117: template not approved');
+    const log = await ctx.app.inject({ method: 'GET', url: `/api/v1/notifications/deliveries?notificationId=${refused.id}`, headers: world.admin.headers });
+    expect(log.json().items).toHaveLength(1);
+    expect(log.json().items[0]).toMatchObject({ state: 'failed', providerResponse: { error: -117 } });
+    zns.unapprovedTemplates.clear();
+  });
+
+  it('refreshes the token again when it expires later; a refused refresh keeps the message waiting, not lost', async () => {
+    const refreshesBefore = zns.state.refreshes;
+    zns.expireToken();
+    const first = await launch([world.personA.id], 'Chiến dịch token hết hạn');
+    await delivery().relay();
+    await waitFor(async () => (await rowsOf(first.campaign.id)).find((r) => r.channel === 'zalo' && r.state === 'delivered'), { what: 'sent after a second refresh' });
+    expect(zns.state.refreshes).toBe(refreshesBefore + 1);
+    const [stored] = await ctx.dataSource.query(`SELECT access_token, refresh_token FROM provider_token WHERE provider = 'zalo_zns'`);
+    expect(stored).toEqual({ access_token: zns.state.validToken, refresh_token: zns.state.refreshToken });
+
+    // the token expires and Zalo refuses our refresh token (revoked): the message waits with the reason
+    zns.expireToken();
+    const kept = zns.state.refreshToken;
+    zns.state.refreshToken = 'revoked-by-zalo';
+    const second = await launch([world.personA.id], 'Chiến dịch token bị thu hồi');
+    await delivery().relay();
+    const waiting = await waitFor(async () => (await rowsOf(second.campaign.id)).find((r) => r.channel === 'zalo' && r.state === 'pending' && r.attempts === 1), { what: 'zalo waiting' });
+    expect(waiting.last_error).toContain('Zalo token refresh failed');
+    const log = await ctx.app.inject({ method: 'GET', url: `/api/v1/notifications/deliveries?notificationId=${waiting.id}`, headers: world.admin.headers });
+    expect(log.json().items[0]).toMatchObject({ state: 'retry', providerResponse: { send: { error: -124 }, refresh: { error: -14020 } } });
+
+    // the operator re-authorises (Zalo accepts the refresh token again): the retry goes out
+    zns.state.refreshToken = kept;
+    now = new Date(now.getTime() + 30_000);
+    await delivery().relay();
+    await waitFor(async () => (await rowsOf(second.campaign.id)).find((r) => r.id === waiting.id && r.state === 'delivered'), { what: 'sent after re-authorisation' });
+    now = new Date('2026-11-26T03:00:00Z');
+  });
+
   it('holds a message due in quiet hours and delivers it at 07:00 local', async () => {
     now = new Date('2026-11-26T15:30:00Z'); // 22:30 in Hanoi
     const person = await createCollaborator(ctx.dataSource, { organisationId: world.unitA.id, email: 'dem@example.org' });
@@ -242,5 +299,29 @@ describe('notification channels', () => {
     hooks.control.status = 200;
     const enabled = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${hookId}`, headers: world.admin.headers, payload: { active: true } });
     expect(enabled.json()).toMatchObject({ active: true, consecutiveFailures: 0, disabledReason: null });
+  });
+  it('follows a person’s own preferences: a channel turned off gets nothing, their own quiet hours hold the rest', async () => {
+    const put = await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: world.collaboratorA.headers,
+      payload: { email: false, zalo: true, quietHours: '09:30-11:00', reportPeriods: [] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const { campaign } = await launch([world.personA.id], 'Chiến dịch theo lựa chọn riêng'); // 10:00 local
+    const rows = await rowsOf(campaign.id);
+    expect(rows.map((r) => r.channel).filter((c) => c !== 'webhook')).toEqual(['in_app', 'zalo']); // no e-mail row at all
+    await delivery().relay();
+    const held = await waitFor(async () => {
+      const r = (await rowsOf(campaign.id)).find((x) => x.channel === 'zalo');
+      return r && r.state === 'pending' && new Date(r.not_before).getTime() > now.getTime() ? r : null;
+    }, { what: 'zalo held by the person’s quiet hours' });
+    expect(new Date(held.not_before).toISOString()).toBe('2026-11-26T04:00:00.000Z'); // 11:00 local
+    await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: world.collaboratorA.headers,
+      payload: { email: true, zalo: true, quietHours: null, reportPeriods: [] },
+    });
   });
 });

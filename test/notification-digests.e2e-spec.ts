@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Env } from '../src/common/config/env.schema.js';
 import { QueueName } from '../src/common/queue/queue.constants.js';
 import { Clock } from '../src/notifications/clock.js';
 import { NotificationDeliveryService, RELAY_RETRY_MS } from '../src/notifications/notification-delivery.service.js';
@@ -121,14 +122,33 @@ describe('notification triggers', () => {
     await ctx.dataSource.query(`UPDATE share_task SET status = 'done', completed_at = now() WHERE collaborator_id = $1`, [done.id]);
     await ctx.dataSource.query(`UPDATE share_task SET status = 'done', completed_at = now() WHERE id = (SELECT min(id) FROM share_task WHERE collaborator_id = $1)`, [open.id]);
 
-    expect(await emit({ type: 'tasks.reminder', campaignId: campaign.id, offset: '24h' })).toBe(1);
-    const rows = await ctx.dataSource.query(`SELECT collaborator_id, channel, data FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
+    // the campaigns feature records the 24 h reminder run (REMINDER_OFFSETS); the scheduler delivers it
+    await ctx.dataSource.query(`INSERT INTO reminder_run (campaign_id, remind_at, pending_tasks) VALUES ($1, $2, 1)`, [campaign.id, new Date(deadline.getTime() - 86_400_000)]);
+    expect((await service().runScheduled()).reminders).toBe(1);
+    const rows = await ctx.dataSource.query(`SELECT collaborator_id, channel, data, title FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
     expect(rows.map((r: { collaborator_id: string }) => r.collaborator_id)).toEqual([open.id, open.id]);
     expect(rows[0].data.count).toBe(1);
-    // the scheduler's reminder for the same offset is the same message: not written twice
-    await service().runScheduled();
+    expect(rows[0].title).toBe('Nhắc việc (còn 24h): Chiến dịch nhắc việc');
+    const [run] = await ctx.dataSource.query(`SELECT notified_at FROM reminder_run WHERE campaign_id = $1`, [campaign.id]);
+    expect(run.notified_at).not.toBeNull();
+    // the run is delivered once; the same reminder emitted again is the same message
+    expect((await service().runScheduled()).reminders).toBe(0);
+    expect(await emit({ type: 'tasks.reminder', campaignId: campaign.id, offset: '24h' })).toBe(0);
     const [{ n }] = await ctx.dataSource.query(`SELECT count(*)::int AS n FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [campaign.id]);
     expect(n).toBe(2);
+
+    // a backlog (the worker was down): the 24 h and 2 h runs both due → only the 2 h reminder goes out
+    const late = await createCampaign(ctx.dataSource, { title: 'Chiến dịch tồn đọng', deadline: new Date(now.getTime() + 3_600_000) });
+    await createPersonalTasks(ctx.dataSource, late.id, new Date(now.getTime() + 3_600_000), [open.id]);
+    await ctx.dataSource.query(
+      `INSERT INTO reminder_run (campaign_id, remind_at, pending_tasks) SELECT $1, deadline - make_interval(hours => h), 2 FROM campaign, unnest(ARRAY[24, 2]) h WHERE id = $1`,
+      [late.id],
+    );
+    await service().runScheduled();
+    const titles = await ctx.dataSource.query(`SELECT DISTINCT title FROM notification WHERE event = 'tasks.reminder' AND data->>'campaignId' = $1`, [late.id]);
+    expect(titles).toEqual([{ title: 'Nhắc việc (còn 2h): Chiến dịch tồn đọng' }]);
+    const [{ unnotified }] = await ctx.dataSource.query(`SELECT count(*)::int AS unnotified FROM reminder_run WHERE campaign_id = $1 AND notified_at IS NULL`, [late.id]);
+    expect(unnotified).toBe(0);
   });
 
   it('notifies a reopened task to its assignee once per reopening', async () => {
@@ -153,6 +173,16 @@ describe('notification triggers', () => {
     await ctx.dataSource.query(`UPDATE share_task SET status = 'done' WHERE campaign_id = $1 AND collaborator_id = $2`, [campaign.id, world.personB.id]);
 
     now = new Date('2026-11-26T10:30:00Z'); // 17:30 local: summary time
+    // the lead time is configuration: 2.5 h before the deadline is not yet within a 2 h lead time
+    const env = ctx.app.get(Env);
+    env.ESCALATION_HOURS_BEFORE = 2;
+    await service().runScheduled();
+    const [{ early }] = await ctx.dataSource.query(
+      `SELECT count(*)::int AS early FROM notification WHERE event IN ('tasks.escalated', 'units.behind') AND data->>'campaignId' = $1`,
+      [campaign.id],
+    );
+    expect(early).toBe(0);
+    env.ESCALATION_HOURS_BEFORE = 24;
     await service().runScheduled();
     const forB = await ctx.app.inject({ method: 'GET', url: '/api/v1/me/notifications?limit=50', headers: world.secretaryB.headers });
     const events = forB.json().items.map((i: { event: string }) => i.event);
@@ -192,7 +222,7 @@ describe('notification triggers', () => {
     expect(item.body).toContain('Chi bộ Sở Tư pháp 0%');
   });
 
-  it('sends subscribed admins and secretaries their weekly report with the export link', async () => {
+  it('sends subscribed admins and secretaries their weekly report (the e-mail with the export: notification-scheduled-reports)', async () => {
     const put = await ctx.app.inject({
       method: 'PUT',
       url: '/api/v1/me/notification-preferences',
@@ -205,7 +235,20 @@ describe('notification triggers', () => {
     const page = await ctx.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: world.secretaryB.headers });
     const report = page.json().items.find((i: { event: string }) => i.event === 'report.scheduled');
     expect(report.title).toBe('Báo cáo tuần 2026-11-23');
-    expect(report.data.exportPath).toBe('/api/v1/reports/export?period=weekly&from=2026-11-23');
+    expect(report.data.exportFilters).toEqual({ period: 'week', date: '2026-11-23' });
+
+    // a monthly subscription: on the 1st, last month's report (export of that calendar month)
+    await ctx.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: world.secretaryB.headers,
+      payload: { email: true, zalo: false, quietHours: null, reportPeriods: ['weekly', 'monthly'] },
+    });
+    now = new Date('2026-12-01T02:00:00Z'); // Tuesday 1 December, 09:00 local
+    expect((await service().runScheduled()).reports).toBe(1);
+    const [monthly] = await ctx.dataSource.query(`SELECT title, data FROM notification WHERE event = 'report.scheduled' AND channel = 'in_app' AND data->>'period' = 'monthly'`);
+    expect(monthly.title).toBe('Báo cáo tháng 2026-11');
+    expect(monthly.data.exportFilters).toEqual({ period: 'month', date: '2026-11-01' });
     now = new Date('2026-11-26T03:00:00Z');
   });
 });

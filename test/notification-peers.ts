@@ -10,12 +10,21 @@ import type { DataSource } from 'typeorm';
  * campaigns and share tasks (the campaigns feature is built elsewhere).
  */
 
-export async function startSmtpPeer(): Promise<{ url: string; mails: ParsedMail[]; close(): Promise<void> }> {
+/** Receives and parses mail; an address put in `deferOnce` is refused once with 451 (try again later). */
+export async function startSmtpPeer(): Promise<{ url: string; mails: ParsedMail[]; deferOnce: Set<string>; close(): Promise<void> }> {
   const mails: ParsedMail[] = [];
+  const deferOnce = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (deferOnce.delete(address.address)) {
+        const error = Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 });
+        return callback(error);
+      }
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -27,7 +36,7 @@ export async function startSmtpPeer(): Promise<{ url: string; mails: ParsedMail[
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `smtp://127.0.0.1:${port}`, mails, deferOnce, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -50,16 +59,24 @@ export interface ZnsCall {
 }
 
 /**
- * Answers like ZNS (`{error, message, data}`): -124 for a token other than the current one,
- * -108 for phones listed in `invalidPhones`, -115 (out of quota) for `quotaPhones`; and like
- * Zalo OAuth for refresh (`/v4/oa/access_token`), rotating the refresh token.
+ * Answers like ZNS (`{error, message, data}`, codes as in src/notifications/channels/zalo.channel.ts):
+ * -124 for a token other than the current one, -108 for phones in `invalidPhones`, -118 (no Zalo
+ * account) for `noZaloPhones`, -115 (out of quota) for `quotaPhones`, -117 (no permission to the
+ * template) for templates in `unapprovedTemplates`; and like Zalo OAuth for refresh
+ * (`/v4/oa/access_token`), rotating the single-use refresh token. `expireToken()` makes the current
+ * access token invalid, as its 25-hour lifetime ending would.
  */
 export async function startZnsPeer(initial: { accessToken: string; refreshToken: string; appId: string; appSecret: string }) {
   const state = { validToken: initial.accessToken, refreshToken: initial.refreshToken, refreshes: 0 };
   const calls: ZnsCall[] = [];
   const accepted: ZnsCall[] = [];
   const invalidPhones = new Set<string>();
+  const noZaloPhones = new Set<string>();
   const quotaPhones = new Set<string>();
+  const unapprovedTemplates = new Set<string>();
+  const expireToken = () => {
+    state.validToken = `expired-${state.validToken}`;
+  };
   const server = createServer((req, res) => {
     void (async () => {
       const raw = await readBody(req);
@@ -83,7 +100,9 @@ export async function startZnsPeer(initial: { accessToken: string; refreshToken:
         const call = { ...body, token: String(req.headers.access_token ?? '') };
         calls.push(call);
         if (call.token !== state.validToken) return send(200, { error: -124, message: 'Access token is invalid' });
-        if (invalidPhones.has(body.phone)) return send(200, { error: -108, message: 'Phone number is invalid' });
+        if (unapprovedTemplates.has(body.template_id)) return send(200, { error: -117, message: 'OA or App does not have permission to access this template' });
+        if (invalidPhones.has(body.phone)) return send(200, { error: -108, message: 'Phone number invalid' });
+        if (noZaloPhones.has(body.phone)) return send(200, { error: -118, message: 'Zalo account not existed' });
         if (quotaPhones.has(body.phone)) return send(200, { error: -115, message: 'Out of quota' });
         accepted.push(call);
         return send(200, {
@@ -96,7 +115,7 @@ export async function startZnsPeer(initial: { accessToken: string; refreshToken:
     })();
   });
   const url = await listen(server);
-  return { url, state, calls, accepted, invalidPhones, quotaPhones, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url, state, calls, accepted, invalidPhones, noZaloPhones, quotaPhones, unapprovedTemplates, expireToken, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export interface WebhookHit {

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
@@ -16,7 +16,8 @@ import type { EnvOverrides } from '../common/core.module.js';
 import { Env, validateEnv } from '../common/config/env.schema.js';
 import { sendProblem } from '../common/errors/problem.filter.js';
 import { validationExceptionFactory } from '../common/http/validation.js';
-import { requestIdFor } from '../common/logging/logger.options.js';
+import { loggerOptions, requestIdFor } from '../common/logging/logger.options.js';
+import { registerRequestLogging } from '../common/logging/request-logging.js';
 import { isDraining } from '../common/lifecycle/graceful-shutdown.js';
 import { MetricsService } from '../common/metrics/metrics.service.js';
 import { QUEUE_DASHBOARD_ROUTE } from '../queue-dashboard/queue-dashboard.module.js';
@@ -54,6 +55,7 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
   app.useLogger(app.get(Logger));
   const env = app.get(Env);
   const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify, loggerOptions(env, 'api'), await app.resolve(PinoLogger));
 
   fastify.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', String(request.id));

@@ -214,23 +214,24 @@ export function unitsBehind(campaignId: string, percent: number): PeopleMessages
 }
 
 /**
- * Scheduled report e-mails for subscribers of `period`, covering [from, to). The Excel export
- * itself belongs to the reports feature: the message links to its route (see README).
+ * Scheduled reports for subscribers of `period`, covering [from, to): the figures in the message,
+ * and `exportFilters` — the period of the reports feature's organisations export that the e-mail
+ * delivery builds for the subscriber's own scope and attaches (see ScheduledReportExports).
  */
 export function scheduledReports(period: 'weekly' | 'monthly', periodKey: string, from: Date, to: Date): PeopleMessages {
+  const exportFilters = period === 'weekly' ? { period: 'week', date: periodKey } : { period: 'month', date: `${periodKey}-01` };
   return {
     event: 'report.scheduled',
     eventKey: `report.scheduled:${period}:${periodKey}`,
     channels: ['in_app', 'email'],
-    params: [period, from, to, periodKey],
+    params: [period, from, to, periodKey, JSON.stringify(exportFilters)],
     sql: `
       SELECT NULL::uuid AS collaborator_id, u.id AS user_id,
              'Báo cáo ' || CASE $1 WHEN 'weekly' THEN 'tuần' ELSE 'tháng' END || ' ' || $4 AS title,
              'Kết quả chia sẻ ' || coalesce(o.name, 'toàn hệ thống') || ': ' || coalesce(s.done, 0) || '/' || coalesce(s.total, 0)
-               || ' nhiệm vụ hoàn thành (hạn chót trong kỳ).' || E'\\nTải báo cáo Excel: /api/v1/reports/export?period='
-               || $1 || '&from=' || to_char($2::timestamptz AT TIME ZONE ${LOCAL}, 'YYYY-MM-DD') AS body,
+               || ' nhiệm vụ hoàn thành (hạn chót trong kỳ).' AS body,
              jsonb_build_object('period', $1, 'periodKey', $4, 'done', coalesce(s.done, 0), 'count', coalesce(s.total, 0),
-                                'exportPath', '/api/v1/reports/export?period=' || $1 || '&from=' || to_char($2::timestamptz AT TIME ZONE ${LOCAL}, 'YYYY-MM-DD')) AS data
+                                'exportFilters', $5::jsonb) AS data
         FROM app_user u
         JOIN notification_preference p ON p.user_id = u.id AND $1 = ANY(p.report_periods)
         LEFT JOIN organisation o ON o.id = u.organisation_id

@@ -11,10 +11,12 @@ import { NotificationService } from './notification.service.js';
 import {
   type DeliveryResult,
   type ExternalChannelName,
+  type MessageAttachment,
   NOTIFICATION_CHANNELS,
   type NotificationChannel,
 } from './notification.types.js';
 import { parseQuietHours, releaseTime } from './quiet-hours.util.js';
+import { ScheduledReportExports } from './scheduled-report-exports.service.js';
 import { WebhookService } from './webhook.service.js';
 
 const JOB_FOR_CHANNEL: Record<ExternalChannelName, JobName> = {
@@ -27,12 +29,15 @@ const LEASE_MS = 5 * 60_000;
 const RELAY_BATCH = 2_000;
 /** A row handed to a queue is handed over again after this long if still not done (its job may be lost). */
 export const RELAY_RETRY_MS = 2 * 60_000;
+/** How long a scheduled report e-mail waits between looks at its export while the worker builds it. */
+export const EXPORT_WAIT_MS = 30_000;
 
 /** Backoff between attempts at one message: 30 s, 1 min, 2 min … capped at 1 h. */
 export const backoffMs = (attempt: number) => Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
 
 interface ClaimedRow {
   id: string;
+  dedupe_key: string;
   event: string;
   channel: ExternalChannelName;
   title: string;
@@ -62,6 +67,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     private readonly env: Env,
     private readonly notifications: NotificationService,
     private readonly webhooks: WebhookService,
+    private readonly reportExports: ScheduledReportExports,
     @Inject(NOTIFICATION_CHANNELS) channels: NotificationChannel[],
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
     @InjectQueue(QueueName.Notifications) private readonly scheduleQueue: Queue,
@@ -75,6 +81,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.role !== 'worker') return;
+    await this.applyRateLimits().catch((error: unknown) => this.logger.warn(`Could not set notification rate limits yet: ${String(error)}`));
     await Promise.all([
       this.scheduleQueue.upsertJobScheduler('notifications-relay', { every: 15_000 }, { name: JobName.NotificationRelay, data: {} }),
       this.scheduleQueue.upsertJobScheduler('notifications-schedule', { every: 300_000 }, { name: JobName.NotificationSchedule, data: {} }),
@@ -85,8 +92,22 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
    * The relay: enqueue every row that is due (pending, or sending with an expired lease). Runs
    * every 15 s in the worker; callers may also call it right after committing an event.
    */
+  /**
+   * BullMQ's queue-level rate limit per channel (kept in Redis, shared by every worker). Set at
+   * start and again by each relay run, so a Redis that lost its data gets it back within seconds.
+   */
+  async applyRateLimits(): Promise<void> {
+    const perSecond: Record<ExternalChannelName, number> = {
+      email: this.env.NOTIFICATION_EMAIL_PER_SECOND,
+      zalo: this.env.NOTIFICATION_ZALO_PER_SECOND,
+      webhook: this.env.NOTIFICATION_WEBHOOK_PER_SECOND,
+    };
+    await Promise.all((Object.keys(this.queues) as ExternalChannelName[]).map((c) => this.queues[c].setGlobalRateLimit(perSecond[c], 1_000)));
+  }
+
   @OnJob(JobName.NotificationRelay)
   async relay(_payload?: JobPayloads[JobName.NotificationRelay]): Promise<{ enqueued: number }> {
+    if (this.role === 'worker') await this.applyRateLimits();
     const now = this.clock.now();
     let enqueued = 0;
     for (;;) {
@@ -145,7 +166,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     const [claimed] = (await this.dataSource.query(
       `UPDATE notification n SET state = 'sending', attempts = n.attempts + 1, locked_until = $2::timestamptz + make_interval(secs => $3::int)
         WHERE n.id = $1 AND n.not_before <= $2 AND (n.state = 'pending' OR (n.state = 'sending' AND n.locked_until < $2))
-        RETURNING n.id, n.event, n.channel, n.title, n.body, n.data, n.address, n.webhook_id, n.user_id, n.attempts,
+        RETURNING n.id, n.dedupe_key, n.event, n.channel, n.title, n.body, n.data, n.address, n.webhook_id, n.user_id, n.attempts,
                   (SELECT p.quiet_hours FROM notification_preference p WHERE p.user_id = n.user_id) AS quiet_hours`,
       [notificationId, now, LEASE_MS / 1000],
     )) as [ClaimedRow[], number];
@@ -155,24 +176,23 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
 
     if (row.channel !== 'webhook') {
       const release = releaseTime(now, parseQuietHours(row.quiet_hours ?? this.env.QUIET_HOURS));
-      if (release > now) {
-        await this.dataSource.transaction(async (m) => {
-          await m.query(`UPDATE notification SET state = 'pending', attempts = attempts - 1, locked_until = NULL, relayed_at = NULL, not_before = $2 WHERE id = $1`, [row.id, release]);
-          await m.query(
-            `INSERT INTO notification_delivery (notification_id, channel, attempt, state, error, attempted_at) VALUES ($1, $2, $3, 'deferred', $4, $5)`,
-            [row.id, row.channel, row.attempts, `quiet hours: held until ${release.toISOString()}`, now],
-          );
-        });
-        return { outcome: 'deferred' };
-      }
+      if (release > now) return this.hold(row, release, `quiet hours: held until ${release.toISOString()}`, now);
+    }
+
+    let result: DeliveryResult | undefined;
+    let attachments: MessageAttachment[] | undefined;
+    if (row.event === 'report.scheduled' && row.channel === 'email') {
+      const prepared = await this.reportExports.prepare(row).catch((error: unknown) => ({ kind: 'failed' as const, retry: true, error: `report export: ${String(error)}` }));
+      if (prepared.kind === 'wait') return this.hold(row, new Date(now.getTime() + EXPORT_WAIT_MS), prepared.reason, now);
+      if (prepared.kind === 'failed') result = { state: prepared.retry ? 'retry' : 'failed', error: prepared.error };
+      else ({ attachments, body: row.body } = prepared);
     }
 
     const channel = this.channels.get(row.channel);
-    let result: DeliveryResult;
     try {
-      result = channel
+      result ??= channel
         ? await channel.send(
-            { id: row.id, event: row.event, title: row.title, body: row.body, data: row.data },
+            { id: row.id, event: row.event, title: row.title, body: row.body, data: row.data, attachments },
             { address: row.address ?? '', fullName: (row.data.fullName as string | undefined) ?? null, webhookId: row.webhook_id },
           )
         : { state: 'failed', error: `channel ${row.channel} is not available` };
@@ -198,5 +218,17 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
       if (row.channel === 'webhook' && row.webhook_id) await this.webhooks.recordOutcome(m, row.webhook_id, result, doneAt);
     });
     return { outcome: finalState };
+  }
+
+  /** Puts a claimed row back, due at `until`, without spending an attempt; the wait is logged. */
+  private async hold(row: ClaimedRow, until: Date, reason: string, now: Date): Promise<{ outcome: string }> {
+    await this.dataSource.transaction(async (m) => {
+      await m.query(`UPDATE notification SET state = 'pending', attempts = attempts - 1, locked_until = NULL, relayed_at = NULL, not_before = $2 WHERE id = $1`, [row.id, until]);
+      await m.query(
+        `INSERT INTO notification_delivery (notification_id, channel, attempt, state, error, attempted_at) VALUES ($1, $2, $3, 'deferred', $4, $5)`,
+        [row.id, row.channel, row.attempts, reason, now],
+      );
+    });
+    return { outcome: 'deferred' };
   }
 }

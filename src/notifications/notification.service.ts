@@ -7,11 +7,12 @@ import { NotificationOutboxRepository, type PeopleMessages } from './notificatio
 import type { NotificationEvent } from './notification.types.js';
 import { localParts } from './quiet-hours.util.js';
 
-/** Reminder offsets before a campaign's deadline (hours → label). */
-export const REMINDER_OFFSETS: ReadonlyArray<{ hours: number; label: string }> = [
-  { hours: 24, label: '24h' },
-  { hours: 2, label: '2h' },
-];
+/** A reminder offset as people read it: 24h, 2h, 2d, 90m. */
+export function offsetLabel(ms: number): string {
+  if (ms > 0 && ms % 86_400_000 === 0 && ms >= 2 * 86_400_000) return `${ms / 86_400_000}d`;
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  return `${Math.max(0, Math.round(ms / 60_000))}m`;
+}
 
 /**
  * Turns domain events into outbox rows. Call `enqueueForEvent` with the caller's transaction
@@ -46,26 +47,41 @@ export class NotificationService {
    * The time-driven triggers, run by the worker's schedule job (every few minutes; each message is
    * written once thanks to its dedupe key): reminders, escalations, units behind, the secretaries'
    * daily summary, scheduled reports.
+   *
+   * Reminders come from the campaigns feature's `reminder_run` rows (written when a campaign's
+   * REMINDER_OFFSETS come due, skipped when a deadline moved): each unnotified row becomes one
+   * reminder per person with open tasks, and is marked notified in the same transaction.
    */
   async runScheduled(): Promise<Record<string, number>> {
     const now = this.clock.now();
     const out: Record<string, number> = { reminders: 0, escalations: 0, unitsBehind: 0, secretarySummaries: 0, reports: 0 };
-    const horizon = Math.max(this.env.ESCALATION_HOURS_BEFORE, ...REMINDER_OFFSETS.map((o) => o.hours));
-    const campaigns: Array<{ id: string; hours_left: number }> = await this.dataSource.query(
-      `SELECT id, extract(epoch FROM deadline - $1::timestamptz) / 3600 AS hours_left FROM campaign
+    const campaigns: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM campaign
         WHERE status = 'active' AND deadline > $1 AND deadline <= $1::timestamptz + make_interval(hours => $2::int)`,
-      [now, horizon],
+      [now, this.env.ESCALATION_HOURS_BEFORE],
     );
     await this.dataSource.transaction(async (m) => {
-      for (const c of campaigns) {
-        const hoursLeft = Number(c.hours_left);
-        // Only the nearest offset passed: a campaign 1 h from its deadline gets the 2 h reminder, not also the 24 h one late.
-        const offset = REMINDER_OFFSETS.filter((o) => hoursLeft <= o.hours).sort((a, b) => a.hours - b.hours)[0];
-        if (offset) out.reminders! += await this.enqueueForEvent(m, { type: 'tasks.reminder', campaignId: c.id, offset: offset.label });
-        if (hoursLeft <= this.env.ESCALATION_HOURS_BEFORE) {
-          out.escalations! += await this.write(m, build.escalations(now, this.env.ESCALATION_HOURS_BEFORE, c.id), { campaignId: c.id });
-          out.unitsBehind! += await this.write(m, build.unitsBehind(c.id, this.env.UNIT_BEHIND_PERCENT), { campaignId: c.id });
+      const due: Array<{ campaign_id: string; remind_at: Date; offset_ms: string; live: boolean }> = await m.query(
+        `SELECT r.campaign_id, r.remind_at, (extract(epoch FROM c.deadline - r.remind_at) * 1000)::bigint::text AS offset_ms,
+                (c.status = 'active' AND c.deadline > $1) AS live
+           FROM reminder_run r JOIN campaign c ON c.id = r.campaign_id
+          WHERE r.notified_at IS NULL
+          ORDER BY r.remind_at FOR UPDATE OF r SKIP LOCKED`,
+        [now],
+      );
+      // After a backlog (worker down), only the latest due run of a campaign is sent: 1 h before the
+      // deadline people get the 2 h reminder, not also the 24 h one late.
+      const latest = new Map(due.map((r) => [r.campaign_id, r.remind_at]));
+      for (const r of due) {
+        // A closed campaign or a passed deadline: nothing left to remind about.
+        if (r.live && latest.get(r.campaign_id) === r.remind_at) {
+          out.reminders! += await this.enqueueForEvent(m, { type: 'tasks.reminder', campaignId: r.campaign_id, offset: offsetLabel(Number(r.offset_ms)) });
         }
+        await m.query(`UPDATE reminder_run SET notified_at = $3 WHERE campaign_id = $1 AND remind_at = $2`, [r.campaign_id, r.remind_at, now]);
+      }
+      for (const c of campaigns) {
+        out.escalations! += await this.write(m, build.escalations(now, this.env.ESCALATION_HOURS_BEFORE, c.id), { campaignId: c.id });
+        out.unitsBehind! += await this.write(m, build.unitsBehind(c.id, this.env.UNIT_BEHIND_PERCENT), { campaignId: c.id });
       }
       const local = localParts(now);
       if (local.hour >= this.env.SECRETARY_SUMMARY_HOUR) {

@@ -35,6 +35,15 @@ export interface NotificationMessage {
   title: string;
   body: string;
   data: Record<string, unknown>;
+  /** Files sent with the message by channels that can carry them (e-mail); others ignore them. */
+  attachments?: MessageAttachment[];
+}
+
+export interface MessageAttachment {
+  filename: string;
+  /** A file on this machine (the worker's storage). */
+  path: string;
+  contentType: string;
 }
 
 export interface Recipient {

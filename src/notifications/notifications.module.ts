@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { ReportModule } from '../reports/report.module.js';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 import { ZaloTokenStore } from './channels/zalo-token.store.js';
@@ -13,12 +14,13 @@ import { NotificationService } from './notification.service.js';
 import { NOTIFICATION_CHANNELS } from './notification.types.js';
 import { WebhookController } from './webhook.controller.js';
 import { WebhookService } from './webhook.service.js';
+import { ScheduledReportExports } from './scheduled-report-exports.service.js';
 
 /** Adding a channel: a class implementing NotificationChannel, listed here. */
 const CHANNEL_CLASSES = [EmailChannel, ZaloZnsChannel, WebhookChannel];
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, ReportModule],
   controllers: [NotificationController, WebhookController],
   providers: [
     Clock,
@@ -30,6 +32,7 @@ const CHANNEL_CLASSES = [EmailChannel, ZaloZnsChannel, WebhookChannel];
     NotificationDeliveryService,
     NotificationInboxService,
     WebhookService,
+    ScheduledReportExports,
   ],
   exports: [NotificationService, NotificationDeliveryService, Clock],
 })

@@ -7,6 +7,6 @@ import { ReportService } from './report.service.js';
 @Module({
   controllers: [ReportController],
   providers: [ReportService, ReportConsistencyService, ReportExportService],
-  exports: [ReportService, ReportConsistencyService],
+  exports: [ReportService, ReportConsistencyService, ReportExportService],
 })
 export class ReportModule {}

@@ -205,6 +205,16 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(50)
   NOTIFICATION_MAX_ATTEMPTS = 8;
 
+  /** Per-channel send rates (messages per second, all workers together: BullMQ's queue rate limit). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  NOTIFICATION_EMAIL_PER_SECOND = 50;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  NOTIFICATION_ZALO_PER_SECOND = 100;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  NOTIFICATION_WEBHOOK_PER_SECOND = 50;
+
   /** Local hour (Asia/Ho_Chi_Minh) at which secretaries get their daily summary. */
   @Transform(toInt) @IsInt() @Min(0) @Max(23)
   SECRETARY_SUMMARY_HOUR = 17;

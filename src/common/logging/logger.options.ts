@@ -42,20 +42,16 @@ export const REDACTED_PATHS = [
 
 export function loggerOptions(env: Env, role: 'api' | 'worker'): Params {
   return {
+    // No route-based middleware: the API logs each request once from a Fastify hook, for every
+    // route (see request-logging.ts). Nest's middleware routes mounted it twice on the routes
+    // outside the global prefix, and not at all on docs, static files and unknown paths.
+    forRoutes: [],
     pinoHttp: {
       level: env.LOG_LEVEL,
       base: { role, pid: process.pid },
       genReqId: (req) => requestIdFor(req),
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      autoLogging: {
-        ignore: (req) => {
-          // Routes outside the global prefix pass through the logging middleware twice; log once.
-          const marked = req as IncomingMessage & { loggedOnce?: boolean };
-          if (marked.loggedOnce) return true;
-          marked.loggedOnce = true;
-          return QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '');
-        },
-      },
+      autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({

@@ -29,14 +29,15 @@ export class ReportsProcessor extends DispatchingProcessor {}
 @Processor(QueueName.Notifications)
 export class NotificationsProcessor extends DispatchingProcessor {}
 
-// Per-channel rate limits (BullMQ limiter: at most `max` jobs per `duration` ms across all workers).
-@Processor(QueueName.NotificationsEmail, { limiter: { max: 50, duration: 1_000 } })
+// The per-channel queues are rate limited by BullMQ's queue-level (global) rate limit, set from
+// NOTIFICATION_*_PER_SECOND by NotificationDeliveryService (it applies across all workers).
+@Processor(QueueName.NotificationsEmail)
 export class NotificationsEmailProcessor extends DispatchingProcessor {}
 
-@Processor(QueueName.NotificationsZalo, { limiter: { max: 100, duration: 1_000 } })
+@Processor(QueueName.NotificationsZalo)
 export class NotificationsZaloProcessor extends DispatchingProcessor {}
 
-@Processor(QueueName.NotificationsWebhook, { limiter: { max: 50, duration: 1_000 } })
+@Processor(QueueName.NotificationsWebhook)
 export class NotificationsWebhookProcessor extends DispatchingProcessor {}
 
 export const QUEUE_PROCESSORS = [

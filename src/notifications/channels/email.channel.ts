@@ -29,6 +29,10 @@ export class EmailChannel implements NotificationChannel, OnModuleDestroy {
         text: message.body,
         html: `<!doctype html><html><body><h3>${escapeHtml(message.title)}</h3>${html}</body></html>`,
         headers: { 'X-Outreach-Notification': message.id },
+        // One Message-ID per outbox row: should a send ever be repeated (worker died after the
+        // server accepted it), receiving systems can recognise the duplicate.
+        messageId: `<${message.id}@outreach-coordinator.notifications>`,
+        attachments: message.attachments?.map((a) => ({ filename: a.filename, path: a.path, contentType: a.contentType })),
       });
       return { state: 'delivered', providerResponse: { messageId: info.messageId, response: info.response, accepted: info.accepted } };
     } catch (error) {

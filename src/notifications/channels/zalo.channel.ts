@@ -4,30 +4,54 @@ import type { DeliveryResult, NotificationChannel, NotificationMessage, Recipien
 import { ZaloTokenStore } from './zalo-token.store.js';
 
 /**
- * Zalo ZNS error codes (zalo.cloud/zns/guidelines/handle-error-code) and what they mean for a
- * delivery. -100…-112 and -124 were checked against that page; the quota / account / template
- * approval numbers (-115, -118, -131, -144) should be re-checked against it before production.
- * Unlisted non-zero codes are treated as permanent: retrying a refused request only spends quota.
+ * Zalo ZNS error codes and what they mean for a delivery. Sources (checked 2026-11-26):
+ * - zalo.cloud/zns/guidelines/handle-error-code ("Cách xử lý mã lỗi"): 0 success, -100 unknown
+ *   error "try again later", -101…-107 application/method errors, -108 phone number invalid,
+ *   -109 template ID invalid, -110 Zalo version unsupported, -111 template data empty, -112
+ *   template data invalid.
+ * - The rest of that table as reproduced, in the same order, by helpdesk.getfly.vn ("Questions
+ *   about ZNS"): … template data invalid, button invalid, user inactive/refuses, out of quota,
+ *   text invalid, OA or app has no permission to this template, Zalo account not existed, account
+ *   cannot receive ZNS. -118 = "Zalo account not existed" is confirmed by a published ZNS answer
+ *   (nxcloud-doc-en wiki, "Zalo webhook"); counting back from it along that order gives -117 no
+ *   permission to the template (what an OA gets for a template not approved for it), -116 text
+ *   invalid, -115 out of quota, and forward -119 account cannot receive. These are inferred, not
+ *   read off Zalo's own page (the part of it available when checked stops at -112).
+ * - -124 "Access token invalid" (the refresh path below) is likewise not in that part of Zalo's
+ *   table; it is the number published ZNS clients handle as the expired-token answer.
+ * Zalo has since renamed ZNS "ZBS Template Message" with its own table; re-check these numbers
+ * against it before production. Unlisted non-zero codes are treated as permanent (retrying a
+ * refused request only spends quota) and their answer is kept in the delivery log.
  */
 export const ZNS_TOKEN_INVALID = -124;
 const ZNS_RETRY_LATER = new Map<number, string>([
-  [-100, 'unknown error'],
-  [-115, 'out of quota (balance)'],
-  [-144, 'daily quota exceeded'],
+  [-100, 'unknown error, try again later'],
+  [-115, 'out of quota (ZNS balance exhausted)'],
 ]);
 const ZNS_PERMANENT = new Map<number, string>([
   [-108, 'invalid phone number'],
   [-109, 'invalid template id'],
+  [-110, 'recipient’s Zalo version unsupported'],
   [-111, 'template data empty'],
   [-112, 'template data invalid'],
-  [-118, 'Zalo account does not exist'],
-  [-131, 'template not approved / no permission on template'],
+  [-117, 'template not approved for this OA (no permission to the template)'],
+  [-118, 'no Zalo account for this phone number'],
+  [-119, 'this account cannot receive ZNS'],
 ]);
 
 export interface ZnsResponse {
   error: number;
   message?: string;
   data?: { msg_id?: string; sent_time?: string; quota?: { dailyQuota?: string; remainingQuota?: string } };
+}
+
+/** What a ZNS answer means for the delivery (after any token refresh has been tried). */
+export function znsOutcome(body: ZnsResponse, status: number): DeliveryResult {
+  if (body.error === 0) return { state: 'delivered', providerResponse: body };
+  if (body.error === ZNS_TOKEN_INVALID) return { state: 'retry', error: 'ZNS access token still invalid after refresh', providerResponse: body };
+  const retry = ZNS_RETRY_LATER.get(body.error);
+  if (retry || status >= 500) return { state: 'retry', error: `ZNS ${body.error}: ${retry ?? body.message ?? 'server error'}`, providerResponse: body };
+  return { state: 'failed', error: `ZNS ${body.error}: ${ZNS_PERMANENT.get(body.error) ?? body.message ?? 'refused'}`, providerResponse: body };
 }
 
 /** Vietnamese E.164 (+84…) → the 84… form ZNS expects. */
@@ -71,12 +95,7 @@ export class ZaloZnsChannel implements NotificationChannel {
       answer = await this.post(templateId, message, recipient, token);
     }
     if (!('body' in answer)) return { state: 'retry', error: answer.error };
-    const { body, status } = answer;
-    if (body.error === 0) return { state: 'delivered', providerResponse: body };
-    if (body.error === ZNS_TOKEN_INVALID) return { state: 'retry', error: 'ZNS access token still invalid after refresh', providerResponse: body };
-    const retry = ZNS_RETRY_LATER.get(body.error);
-    if (retry || status >= 500) return { state: 'retry', error: `ZNS ${body.error}: ${retry ?? body.message ?? 'server error'}`, providerResponse: body };
-    return { state: 'failed', error: `ZNS ${body.error}: ${ZNS_PERMANENT.get(body.error) ?? body.message ?? 'refused'}`, providerResponse: body };
+    return znsOutcome(answer.body, answer.status);
   }
 
   private async post(templateId: string, message: NotificationMessage, recipient: Recipient, token: string | null): Promise<{ body: ZnsResponse; status: number } | { error: string }> {
