@@ -1,13 +1,20 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { Env } from '../config/env.schema.js';
 import { JobRegistry } from './job-registry.service.js';
 import { QueueName } from './queue.constants.js';
 
 /** Each queue's consumer hands jobs to their `@OnJob` handler; one small class per queue. */
-abstract class DispatchingProcessor extends WorkerHost {
+abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
   // Property injection: subclasses then need no constructor of their own.
   @Inject(JobRegistry) private readonly registry: JobRegistry;
+  @Inject(Env) private readonly env: Env;
+
+  /** Jobs of one queue run up to WORKER_CONCURRENCY at a time in this process (BullMQ applies it live). */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+  }
 
   override async process(job: Job): Promise<unknown> {
     return this.registry.dispatch(job);
