@@ -31,8 +31,11 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   search,
 };
 
-/** Scenarios that do not need the generated directory (the runner skips generation for them alone). */
-const DATA_FREE = new Set(['http-framework']);
+/**
+ * Scenarios that do not need the generated directory (the runner skips generation for them
+ * alone): reports and export load their own data into a database of their own.
+ */
+const DATA_FREE = new Set(['http-framework', 'reports']);
 
 const RESULTS_DIR = 'bench/results';
 const CHARTS_DIR = 'bench/charts';
