@@ -57,15 +57,7 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
   const env = { ...ctx.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
   const server = await startAppServer({ env });
   try {
-    const dir = await seedBenchDirectory(migrator, { units: 73, cellsPerUnit: 1, collaborators: 4300, channels: 250 });
-    const targetsPerItem = 4300 + 250;
-    const world = await seedTaskWorld(client, dir.rootId, CAMPAIGNS, Math.ceil(largest / (CAMPAIGNS * targetsPerItem)));
-    const [admin] = await migrator.query(`INSERT INTO app_user (login, password_hash, role) VALUES ('bench-reports-admin', 'x', 'admin') RETURNING id`);
-    const appEnv = validateEnv({ ...process.env, ...env });
-    const token = new JwtService({ secret: appEnv.JWT_SECRET }).sign({ sub: admin.id, typ: 'access' }, { expiresIn: 3600, algorithm: 'HS256' });
-    const query = { ...QUERY, subtreeOf: dir.rootId };
-    const path = `/api/v1/reports/organisations?${new URLSearchParams(query).toString()}`;
-    const headers = { authorization: `Bearer ${token}` };
+    const { dir, world, query, path, headers } = await seedReportWorld(migrator, client, env, largest);
     const check = await fetch(`${server.url}${path}`, { headers });
     if (check.status !== 200) throw new Error(`report answered ${check.status}: ${await check.text()}`);
     const body = (await check.json()) as { items: unknown[] };
@@ -94,9 +86,14 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
     // The tallies the triggers built equal a direct count over every task.
     const consistency = await new ReportConsistencyService(migrator).check();
 
+    // The machine is shared and noisy: minutes apart, the same request differs by 2–3×. So the
+    // target ratio is measured head to head: a second database with the smallest size, its own
+    // API, and both measured in alternation (3 rounds, median of each).
+    const headToHead = await measureAgainstBaseline(ctx, databaseUrl, Math.min(...sizes), { url: server.url, path, headers });
+
     const base = phases[0]!;
     const last = phases[phases.length - 1]!;
-    const ratio = last.latency.p50Ms / Math.max(base.latency.p50Ms, 0.001);
+    const ratio = headToHead.largeP50Ms / Math.max(headToHead.baseP50Ms, 0.001);
     const atTargetScale = last.tasks >= 9_500_000;
     const curve = costCurve(
       'report organisations p50 ms vs tasks',
@@ -107,22 +104,84 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
     );
     return {
       name: 'reports',
-      figures: { request: path, campaigns: CAMPAIGNS, directory: dir, consistency: { consistent: consistency.consistent, tables: consistency.tables }, phases },
+      figures: { request: path, campaigns: CAMPAIGNS, directory: dir, consistency: { consistent: consistency.consistent, tables: consistency.tables }, phases, headToHead },
       ratio,
       curves: [curve],
-      target: { description: `p50 < 50 ms at ${last.tasks} tasks and ≤ 2× the ${base.tasks}-task p50`, met: last.latency.p50Ms < 50 && ratio <= 2 },
+      target: { description: `p50 < 50 ms at ${last.tasks} tasks and ≤ 2× the ${base.tasks}-task p50`, met: headToHead.largeP50Ms < 50 && ratio <= 2 },
       targets: [
-        { id: 'report-p50', met: last.latency.p50Ms < 50, measured: `p50 ${last.latency.p50Ms} ms at ${last.tasks.toLocaleString('en')} tasks`, atTargetScale },
-        { id: 'report-growth', met: ratio <= 2, measured: `${ratio.toFixed(2)}× (${base.latency.p50Ms} ms at ${base.tasks.toLocaleString('en')})`, atTargetScale },
+        { id: 'report-p50', met: headToHead.largeP50Ms < 50, measured: `p50 ${headToHead.largeP50Ms} ms at ${last.tasks.toLocaleString('en')} tasks`, atTargetScale },
+        { id: 'report-growth', met: ratio <= 2, measured: `${ratio.toFixed(2)}× (${headToHead.baseP50Ms} ms at ${base.tasks.toLocaleString('en')}, head to head)`, atTargetScale },
       ],
       summary:
-        phases.map((p) => `${p.tasks.toLocaleString('en')} tasks (${p.tallyRows} tally rows): p50 ${p.latency.p50Ms} ms, p99 ${p.latency.p99Ms} ms; 4 conn ${p.concurrent.requestsPerSecond} req/s`).join('; ') +
-        ` — ratio of p50 ${ratio.toFixed(2)} (lower is better); tallies consistent: ${consistency.consistent}`,
+        `head to head: ${last.tasks.toLocaleString('en')} tasks p50 ${headToHead.largeP50Ms} ms vs ${base.tasks.toLocaleString('en')} tasks p50 ${headToHead.baseP50Ms} ms, ratio ${ratio.toFixed(2)} (lower is better); growth phases: ` +
+        phases.map((p) => `${p.tasks.toLocaleString('en')} tasks (${p.tallyRows} tally rows): p50 ${p.latency.p50Ms} ms, p99 ${p.latency.p99Ms} ms, service ${p.serviceMedianMs} ms`).join('; ') +
+        `; tallies consistent: ${consistency.consistent}`,
     };
   } finally {
     await server.stop();
     await client.end();
     await migrator.destroy();
+  }
+}
+
+/** The bench directory (73 units, each with one cell; 4,300 people; 250 channels), the campaigns, an admin and the request. */
+async function seedReportWorld(ds: DataSource, client: pg.Client, env: Record<string, string | undefined>, largest: number) {
+  const dir = await seedBenchDirectory(ds, { units: 73, cellsPerUnit: 1, collaborators: 4300, channels: 250 });
+  const targetsPerItem = 4300 + 250;
+  const world = await seedTaskWorld(client, dir.rootId, CAMPAIGNS, Math.ceil(largest / (CAMPAIGNS * targetsPerItem)));
+  const [admin] = await ds.query(`INSERT INTO app_user (login, password_hash, role) VALUES ('bench-reports-admin', 'x', 'admin') RETURNING id`);
+  const appEnv = validateEnv({ ...process.env, ...env });
+  const token = new JwtService({ secret: appEnv.JWT_SECRET }).sign({ sub: admin.id, typ: 'access' }, { expiresIn: 3600, algorithm: 'HS256' });
+  const query = { ...QUERY, subtreeOf: dir.rootId };
+  const path = `/api/v1/reports/organisations?${new URLSearchParams(query).toString()}`;
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  return { dir, world, query, path, headers };
+}
+
+/**
+ * Loads the smallest size into `<db>_baseline` (same directory shape, same campaigns, the first
+ * `tasks` of the same sequence), starts a second API on it, and measures both APIs alternately.
+ * The baseline database is dropped afterwards.
+ */
+async function measureAgainstBaseline(ctx: BenchContext, databaseUrl: string, tasks: number, large: { url: string; path: string; headers: Record<string, string> }) {
+  const url = new URL(databaseUrl);
+  url.pathname = `${url.pathname}_baseline`;
+  const baseUrl = url.toString();
+  await recreateDatabase(baseUrl);
+  const ds = createDataSource({ url: baseUrl, poolSize: 2, statementTimeoutMs: 0 });
+  await ds.initialize();
+  await runMigrations(ds);
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  const env = { ...ctx.env, DATABASE_URL: baseUrl, LOG_LEVEL: 'warn' };
+  const server = await startAppServer({ env });
+  try {
+    const seeded = await seedReportWorld(ds, client, env, tasks * 100);
+    await copyTasks(client, seeded.world, 0, tasks);
+    await client.query(`ANALYZE`);
+    const base = { url: server.url, path: seeded.path, headers: seeded.headers };
+    const run = (target: typeof base, seconds: number) => load({ url: `${target.url}${target.path}`, duration: seconds, connections: 1, headers: target.headers });
+    await run(base, 1);
+    await run(large, 1);
+    const rounds: Array<{ base: LoadResult; large: LoadResult }> = [];
+    for (let i = 0; i < 3; i++) rounds.push({ base: await run(base, ctx.seconds), large: await run(large, ctx.seconds) });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return {
+      baseTasks: tasks,
+      baseP50Ms: median(rounds.map((r) => r.base.p50Ms)),
+      largeP50Ms: median(rounds.map((r) => r.large.p50Ms)),
+      rounds,
+    };
+  } finally {
+    await server.stop();
+    await client.end();
+    await ds.destroy();
+    const admin = new URL(baseUrl);
+    admin.pathname = '/postgres';
+    const c = new pg.Client({ connectionString: admin.toString() });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${decodeURIComponent(url.pathname.slice(1))} WITH (FORCE)`);
+    await c.end();
   }
 }
 
