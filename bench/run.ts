@@ -9,6 +9,7 @@ import { validateEnv } from '../src/common/config/env.schema.js';
 import { createDataSource, runMigrations } from '../src/common/database/data-source.js';
 import { ensureDatabase } from '../src/common/database/ensure-database.js';
 import { complete } from './scenarios/complete.js';
+import { exportScenario } from './scenarios/export.js';
 import { fanout } from './scenarios/fanout.js';
 import { importScenario } from './scenarios/import.js';
 import { reports } from './scenarios/reports.js';
@@ -28,11 +29,15 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   fanout,
   complete,
   reports,
+  export: exportScenario,
   search,
 };
 
-/** Scenarios that do not need the generated directory (the runner skips generation for them alone). */
-const DATA_FREE = new Set(['http-framework']);
+/**
+ * Scenarios that do not need the generated directory (the runner skips generation for them
+ * alone): reports and export load their own data into a database of their own.
+ */
+const DATA_FREE = new Set(['http-framework', 'reports', 'export']);
 
 const RESULTS_DIR = 'bench/results';
 const CHARTS_DIR = 'bench/charts';

@@ -17,7 +17,8 @@ export interface ExportColumn<T> {
 export interface ExportSheet<T = Record<string, unknown>> {
   name: string;
   columns: ExportColumn<T>[];
-  rows: Iterable<T>;
+  /** Read when the sheet is written (an async source streams from the database: nothing is held). */
+  rows: () => Iterable<T> | AsyncIterable<T>;
   /** Sums the `count` columns into a final "Tổng cộng" row. */
   totals?: boolean;
 }
@@ -56,7 +57,7 @@ export async function writeXlsx(doc: ExportDocument, path: string): Promise<void
     header.font = { bold: true };
     header.commit();
     const sums = sheet.columns.map(() => 0);
-    for (const row of sheet.rows) {
+    for await (const row of sheet.rows()) {
       const values = sheet.columns.map((c) => c.value(row));
       values.forEach((v, i) => {
         if (sheet.columns[i]!.kind === 'count') sums[i]! += Number(v ?? 0);
@@ -85,7 +86,7 @@ export async function writeCsv(doc: ExportDocument, path: string): Promise<void>
   out.write('\uFEFF');
   const csv = stringify({ header: true, columns: sheet.columns.map((c) => c.header) });
   csv.pipe(out);
-  for (const row of sheet.rows) {
+  for await (const row of sheet.rows()) {
     const values = sheet.columns.map((c) => {
       const v = c.value(row);
       return v === null ? '' : c.kind === 'percent' ? (Number(v) * 100).toFixed(1) + '%' : v;

@@ -14,7 +14,8 @@ import { DEFAULT_JOB_OPTIONS, JobName, type JobPayloads, QueueName } from '../co
 import { AuditService } from '../audit/audit.service.js';
 import type { CreateExportDto, ExportFiltersDto, ExportFormat, ExportReport } from './dto/create-export.dto.js';
 import { type ExportDocument, sheet, writeCsv, writePdf, writeXlsx } from './export-renderers.js';
-import { ReportService } from './report.service.js';
+import { type CollaboratorReportRow, ReportService, collaboratorRow } from './report.service.js';
+import { streamRows } from '../common/database/stream-rows.js';
 
 export interface ExportStatus {
   id: string;
@@ -124,11 +125,9 @@ export class ReportExportService implements OnApplicationBootstrap {
     try {
       if (!user || user.disabled_at) throw new Error('the requesting account is disabled or gone');
       const actor: Actor = { userId: user.id, login: user.login, role: user.role, organisationId: user.organisation_id, collaboratorId: user.collaborator_id };
-      const doc = await this.build(scopeOf(actor), row.report as ExportReport, row.filters as ExportFiltersDto, false);
       await mkdir(this.directory, { recursive: true });
       const path = join(this.directory, `${row.id}.${row.format}`);
-      const writer = { xlsx: writeXlsx, csv: writeCsv, pdf: writePdf }[row.format as ExportFormat];
-      await writer(doc!, path);
+      await this.render(actor, row.report as ExportReport, row.format as ExportFormat, row.filters as ExportFiltersDto, path);
       const size = (await stat(path)).size;
       const fileName = `bao-cao-${row.report}-${new Date().toISOString().slice(0, 10)}.${row.format}`;
       await this.dataSource.query(
@@ -141,6 +140,13 @@ export class ReportExportService implements OnApplicationBootstrap {
       await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [row.id, String((error as Error).message ?? error)]);
       throw error;
     }
+  }
+
+  /** Builds the report as `actor` sees it and writes it to `path` (the per-collaborator rows streamed from a cursor). */
+  async render(actor: Actor, report: ExportReport, format: ExportFormat, filters: ExportFiltersDto, path: string): Promise<void> {
+    const doc = await this.build(scopeOf(actor), report, filters, false);
+    const writer = { xlsx: writeXlsx, csv: writeCsv, pdf: writePdf }[format];
+    await writer(doc!, path);
   }
 
   /** Removes files of exports past their retention time. */
@@ -173,7 +179,7 @@ export class ReportExportService implements OnApplicationBootstrap {
           sheet<Row>({
             name: 'Xếp hạng đơn vị',
             totals: true,
-            rows: items,
+            rows: () => items,
             columns: [
               { header: 'Đơn vị', value: (r: Row) => r.name },
               { header: 'Mã', value: (r: Row) => r.code, width: 14 },
@@ -192,7 +198,7 @@ export class ReportExportService implements OnApplicationBootstrap {
           }),
           sheet<Row>({
             name: 'Đơn vị cần lưu ý',
-            rows: findings,
+            rows: () => findings,
             columns: [
               { header: 'Đơn vị', value: (r: Row) => r.name },
               { header: 'Số kênh', value: (r: Row) => r.channels },
@@ -203,9 +209,16 @@ export class ReportExportService implements OnApplicationBootstrap {
         ],
       };
     }
-    const result = await this.reports.collaborators(scope, filters);
+    // Streamed: the report's SQL read through a cursor, once per sheet, never all rows in memory.
+    const all = await this.reports.collaboratorReportSql(scope, filters);
     if (dryRun) return null;
-    type Row = (typeof result.items)[number];
+    const inactive = await this.reports.collaboratorReportSql(scope, filters, { inactiveOnly: true });
+    const rows = (report: { sql: string; params: unknown[] }) =>
+      async function* () {
+        for await (const r of streamRows(dataSource, report.sql, report.params)) yield collaboratorRow(r);
+      };
+    const dataSource = this.dataSource;
+    type Row = CollaboratorReportRow;
     const columns = [
       { header: 'Họ và tên', value: (r: Row) => r.fullName },
       { header: 'Mã', value: (r: Row) => r.code, width: 14 },
@@ -220,10 +233,10 @@ export class ReportExportService implements OnApplicationBootstrap {
     return {
       title: 'Báo cáo kết quả chia sẻ theo cộng tác viên',
       unit,
-      period: this.periodLabel(result.period),
+      period: this.periodLabel(all.period ?? undefined),
       sheets: [
-        sheet<Row>({ name: 'Cộng tác viên', totals: true, rows: result.items, columns }),
-        sheet<Row>({ name: 'Chưa hoạt động', rows: result.items.filter((r) => r.inactive), columns }),
+        sheet<Row>({ name: 'Cộng tác viên', totals: true, rows: rows(all), columns }),
+        sheet<Row>({ name: 'Chưa hoạt động', rows: rows(inactive), columns }),
       ],
     };
   }

@@ -79,27 +79,52 @@ export class ReportService {
     if (!row) throw new NotFoundError('Campaign', id);
   }
 
-  /** Rolled-up figures per organisation (own tasks + sub-units'), for organisations matching `orgWhere`. */
-  private async rolledUp(range: DayRange | null, campaignId: string | undefined, orgWhere: (p: SqlParams) => string): Promise<Map<string, Record<string, unknown>>> {
+  /**
+   * Rolled-up figures per organisation (own tasks + sub-units'), for the organisations matching
+   * `orgWhere`, for `range` and (when given) `previous`, in one pass over the tallies: each
+   * tally row is summed once into its own unit (current or previous bucket), then the per-unit
+   * sums are added up each unit's ancestors. Tally rows are summed, never assumed one per key.
+   */
+  private async rolledUp(
+    range: DayRange | null,
+    previous: DayRange | null,
+    campaignId: string | undefined,
+    orgWhere: (p: SqlParams) => string,
+  ): Promise<{ current: Map<string, Record<string, unknown>>; previous: Map<string, Record<string, unknown>> }> {
+    // The unit ids first, as arrays: the planner then knows how many units the tally scan is for
+    // (a subtree CTE is estimated at a handful of rows and sends it into per-unit index probes).
+    const p1 = new SqlParams();
+    const [{ listed, inside }]: Array<{ listed: string[] | null; inside: string[] | null }> = await this.dataSource.query(
+      `WITH listed AS (SELECT array_agg(o.id) AS ids FROM organisation o WHERE ${orgWhere(p1)})
+       SELECT listed.ids AS listed, (SELECT array_agg(s.id) FROM organisation s WHERE s.ancestors && listed.ids) AS inside FROM listed`,
+      p1.values,
+    );
+    if (!listed?.length || !inside?.length) return { current: new Map(), previous: new Map() };
     const params = new SqlParams();
+    const span: DayRange | null = range && previous ? { from: previous.from < range.from ? previous.from : range.from, to: range.to > previous.to ? range.to : previous.to } : range;
+    const bucket = range && previous ? `t.period_day >= ${params.add(range.from)}::date` : 'true';
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH own AS (
-         SELECT organisation_id, ${sumTallySql()}
-           FROM report_org_tally
-          WHERE ${this.dayFilter(range, params)} ${campaignId ? `AND campaign_id = ${params.add(campaignId)}` : ''}
-          GROUP BY organisation_id
-       )
-       SELECT anc AS organisation_id,
+              SELECT t.organisation_id, ${bucket} AS current, ${sumTallySql('t')}
+                FROM report_org_tally t
+               WHERE t.organisation_id = ANY(${params.add(inside)}::uuid[]) AND ${this.dayFilter(span, params, 't.period_day')}
+                 ${campaignId ? `AND t.campaign_id = ${params.add(campaignId)}` : ''}
+               GROUP BY 1, 2)
+       SELECT anc AS organisation_id, own.current,
               sum(own.assigned) AS assigned, sum(own.on_time) AS on_time, sum(own.late) AS late,
               sum(own.awaiting_review) AS awaiting_review, sum(own.unable) AS unable,
               sum(own.expired) AS expired, sum(own.pending) AS pending
-         FROM own JOIN organisation t ON t.id = own.organisation_id
-        CROSS JOIN LATERAL unnest(t.ancestors) AS anc
-        WHERE anc IN (SELECT o.id FROM organisation o WHERE ${orgWhere(params)})
-        GROUP BY anc`,
+         FROM own JOIN organisation s ON s.id = own.organisation_id
+        CROSS JOIN LATERAL unnest(s.ancestors) AS anc
+        WHERE anc = ANY(${params.add(listed)}::uuid[])
+        GROUP BY 1, 2`,
       params.values,
     );
-    return new Map(rows.map((r) => [String(r.organisation_id), r]));
+    const current = new Map<string, Record<string, unknown>>();
+    const before = new Map<string, Record<string, unknown>>();
+    // Without a previous period every row is current; with one, rows before the period are previous.
+    for (const r of rows) (r.current === true || !previous ? current : before).set(String(r.organisation_id), r);
+    return { current, previous: before };
   }
 
   async organisations(scope: Scope, query: OrganisationReportQueryDto): Promise<{ items: OrganisationReportRow[]; period?: PeriodOut }> {
@@ -114,25 +139,30 @@ export class ReportService {
         query.subtreeOf ? `o.ancestors @> ARRAY[${params.add(query.subtreeOf)}]::uuid[]` : 'TRUE',
       ].join(' AND ');
     const params = new SqlParams();
-    const orgs: Array<Record<string, unknown>> = await this.dataSource.query(
-      `WITH listed AS (SELECT o.id, o.name, o.code, o.kind, o.parent_id FROM organisation o WHERE ${orgWhere(params)}),
-            -- Active units inside the listed subtrees (GIN overlap on ancestors), then their
-            -- channels and people through the organisation_id indexes, rolled up to each listed unit.
-            inside AS (SELECT s.id, s.ancestors FROM organisation s WHERE s.active AND s.ancestors && (SELECT array_agg(id) FROM listed)),
-            channels AS (
-              SELECT anc AS id, count(*)::int AS n FROM inside s JOIN channel ch ON ch.organisation_id = s.id AND ch.active
-               CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc),
-            people AS (
-              SELECT anc AS id, sum(p.n)::int AS n
-                FROM inside s JOIN LATERAL (SELECT count(*) AS n FROM collaborator c WHERE c.organisation_id = s.id AND c.active) p ON true
-               CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc)
-       SELECT l.*, coalesce(ch.n, 0) AS channels, coalesce(pe.n, 0) AS active_collaborators
-         FROM listed l LEFT JOIN channels ch ON ch.id = l.id LEFT JOIN people pe ON pe.id = l.id
-         ORDER BY l.code`,
-      params.values,
-    );
-    const current = await this.rolledUp(period, query.campaignId, orgWhere);
-    const previous = period ? await this.rolledUp(period.previous, query.campaignId, orgWhere) : null;
+    // The listed units with their active channels and people, and their figures: two statements
+    // on two pool connections at once.
+    const [orgs, figures]: [Array<Record<string, unknown>>, Awaited<ReturnType<ReportService['rolledUp']>>] = await Promise.all([
+      this.dataSource.query(
+        `WITH listed AS (SELECT o.id, o.name, o.code, o.kind, o.parent_id FROM organisation o WHERE ${orgWhere(params)}),
+              -- Active units inside the listed subtrees (GIN overlap on ancestors), then their
+              -- channels and people through the organisation_id indexes, rolled up to each listed unit.
+              inside AS (SELECT s.id, s.ancestors FROM organisation s WHERE s.active AND s.ancestors && (SELECT array_agg(id) FROM listed)),
+              channels AS (
+                SELECT anc AS id, count(*)::int AS n FROM inside s JOIN channel ch ON ch.organisation_id = s.id AND ch.active
+                 CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc),
+              people AS (
+                SELECT anc AS id, sum(p.n)::int AS n
+                  FROM inside s JOIN LATERAL (SELECT count(*) AS n FROM collaborator c WHERE c.organisation_id = s.id AND c.active) p ON true
+                 CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc)
+         SELECT l.*, coalesce(ch.n, 0) AS channels, coalesce(pe.n, 0) AS active_collaborators
+           FROM listed l LEFT JOIN channels ch ON ch.id = l.id LEFT JOIN people pe ON pe.id = l.id
+           ORDER BY l.code`,
+        params.values,
+      ),
+      this.rolledUp(period, period?.previous ?? null, query.campaignId, orgWhere),
+    ]);
+    const current = figures.current;
+    const previous = period ? figures.previous : null;
     const items: OrganisationReportRow[] = orgs.map((o) => {
       const figures = figuresFrom(current.get(String(o.id)) ?? {});
       const row: OrganisationReportRow = {
@@ -166,7 +196,7 @@ export class ReportService {
     const org = await this.assertOrganisation(scope, id);
     const period = this.period(query);
     if (query.campaignId) await this.assertCampaign(scope, query.campaignId);
-    const totals = figuresFrom((await this.rolledUp(period, query.campaignId, (p) => `o.id = ${p.add(id)}`)).get(id) ?? {});
+    const totals = figuresFrom((await this.rolledUp(period, null, query.campaignId, (p) => `o.id = ${p.add(id)}`)).current.get(id) ?? {});
     const subUnits = await this.organisations(scope, { ...query, subtreeOf: id });
 
     const params = new SqlParams();
@@ -271,6 +301,22 @@ export class ReportService {
    * flagged `inactive`.
    */
   async collaborators(scope: Scope, query: CollaboratorReportQueryDto) {
+    const report = await this.collaboratorReportSql(scope, query);
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(report.sql, report.params);
+    const items = rows.map(collaboratorRow);
+    return {
+      items,
+      inactiveCount: items.filter((i) => i.inactive).length,
+      ...(report.period ? { period: { kind: report.period.kind, from: report.period.from, to: report.period.to, previous: report.period.previous } } : {}),
+    };
+  }
+
+  /**
+   * The per-collaborator report as one SQL statement (scope, filters, ordering applied), so an
+   * export can stream it through a cursor instead of holding every row; rows map with
+   * `collaboratorRow`. `inactiveOnly` keeps people with nothing done.
+   */
+  async collaboratorReportSql(scope: Scope, query: CollaboratorReportQueryDto, options: { inactiveOnly?: boolean } = {}): Promise<{ sql: string; params: unknown[]; period: ResolvedPeriod | null }> {
     const period = this.period(query);
     if (query.organisationId) await this.assertOrganisation(scope, query.organisationId);
     if (query.campaignId) await this.assertCampaign(scope, query.campaignId);
@@ -281,8 +327,7 @@ export class ReportService {
       query.organisationId ? `c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])` : 'TRUE',
     ].join(' AND ');
     const tallyWhere = [this.dayFilter(period, params, 't.period_day'), query.campaignId ? `t.campaign_id = ${params.add(query.campaignId)}` : 'TRUE'].join(' AND ');
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `WITH people AS (SELECT c.id, c.code, c.full_name, c.organisation_id, c.board_opt_out FROM collaborator c WHERE ${people}),
+    const sql = `WITH people AS (SELECT c.id, c.code, c.full_name, c.organisation_id, c.board_opt_out FROM collaborator c WHERE ${people}),
             tallies AS (
               SELECT t.collaborator_id, ${sumTallySql('t')} FROM report_collaborator_tally t
                WHERE t.collaborator_id IN (SELECT id FROM people) AND ${tallyWhere} GROUP BY t.collaborator_id)
@@ -291,28 +336,9 @@ export class ReportService {
                 WHERE st.completed_by_collaborator_id = p.id AND st.status = 'done') AS last_activity_at
          FROM people p JOIN organisation o ON o.id = p.organisation_id
          LEFT JOIN tallies ON tallies.collaborator_id = p.id
-        ORDER BY p.full_name, p.code`,
-      params.values,
-    );
-    const items = rows.map((r) => {
-      const f = figuresFrom(r);
-      return {
-        collaboratorId: String(r.id),
-        code: String(r.code),
-        fullName: String(r.full_name),
-        organisationId: String(r.organisation_id),
-        organisationName: String(r.organisation_name),
-        boardOptOut: Boolean(r.board_opt_out),
-        ...f,
-        lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at as string).toISOString() : null,
-        inactive: f.done === 0,
-      };
-    });
-    return {
-      items,
-      inactiveCount: items.filter((i) => i.inactive).length,
-      ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}),
-    };
+        ${options.inactiveOnly ? 'WHERE coalesce(tallies.on_time, 0) + coalesce(tallies.late, 0) = 0' : ''}
+        ORDER BY p.full_name, p.code`;
+    return { sql, params: params.values, period };
   }
 
   /** The emulation board: top units by on-time rate, most active people (opted-out people left off). */
@@ -345,4 +371,22 @@ export class ReportService {
       topCollaborators: rows.map((r, i) => ({ position: i + 1, collaboratorId: r.id, fullName: r.full_name, organisationName: r.organisation_name, done: Number(r.done), onTime: Number(r.on_time) })),
     };
   }
+}
+
+export type CollaboratorReportRow = ReturnType<typeof collaboratorRow>;
+
+/** One row of the per-collaborator report SQL, as the API and the exports show it. */
+export function collaboratorRow(r: Record<string, unknown>) {
+  const f = figuresFrom(r);
+  return {
+    collaboratorId: String(r.id),
+    code: String(r.code),
+    fullName: String(r.full_name),
+    organisationId: String(r.organisation_id),
+    organisationName: String(r.organisation_name),
+    boardOptOut: Boolean(r.board_opt_out),
+    ...f,
+    lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at as string).toISOString() : null,
+    inactive: f.done === 0,
+  };
 }

@@ -1,0 +1,35 @@
+import type { Readable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Rows of one SELECT, read through a server-side cursor (TypeORM's `QueryRunner.stream`, backed by
+ * pg-query-stream) on a connection of its own, so a million-row export never holds more than a
+ * batch in memory. Runs in a read-only REPEATABLE READ transaction (one snapshot) with its own
+ * statement timeout: the cursor lives as long as the consumer takes to write the file.
+ * Stopping early (break, throw) closes the cursor and returns the connection.
+ */
+export async function* streamRows<T = Record<string, unknown>>(
+  dataSource: DataSource,
+  sql: string,
+  params: unknown[],
+  options: { statementTimeoutMs?: number } = {},
+): AsyncGenerator<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  let stream: Readable | undefined;
+  let open = false;
+  try {
+    await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    open = true;
+    await runner.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(options.statementTimeoutMs ?? 600_000))}`);
+    stream = await runner.stream(sql, params);
+    for await (const row of stream) yield row as T;
+    await runner.query('COMMIT');
+    open = false;
+  } finally {
+    // An error, or the consumer stopped early: close the cursor, end the transaction.
+    if (stream && !stream.destroyed) stream.destroy();
+    if (open) await runner.query('ROLLBACK').catch(() => undefined);
+    await runner.release();
+  }
+}
