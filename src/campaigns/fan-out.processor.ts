@@ -8,6 +8,7 @@ import type { CampaignTargets } from './campaign.sql.js';
 import { expireOpenTasks } from './campaign.service.js';
 import { parseOffsets } from './campaign.view.js';
 import { NotificationService } from '../notifications/notification.service.js';
+import { closingSummary } from './campaign-progress.sql.js';
 
 interface FanOutCampaign {
   id: string;
@@ -105,13 +106,7 @@ export class CampaignPipelineService {
   private async insertChunk(m: EntityManager, campaignId: string, organisationIds: string[]): Promise<number> {
     const [{ targets }]: Array<{ targets: CampaignTargets }> = await m.query(`SELECT targets FROM campaign WHERE id = $1`, [campaignId]);
     const counted = (insert: string) => `
-      WITH ins AS (${insert} ON CONFLICT DO NOTHING RETURNING organisation_id),
-      c AS (SELECT organisation_id, count(*)::int AS n FROM ins GROUP BY organisation_id),
-      p AS (INSERT INTO campaign_progress (campaign_id, organisation_id, total, pending)
-            SELECT $1, organisation_id, n, n FROM c
-            ON CONFLICT (campaign_id, organisation_id)
-            DO UPDATE SET total = campaign_progress.total + EXCLUDED.total, pending = campaign_progress.pending + EXCLUDED.pending)
-      SELECT coalesce(sum(n), 0)::int AS n FROM c`;
+      WITH ins AS (${insert} ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM ins`;
     const live = `EXISTS (SELECT 1 FROM campaign k WHERE k.id = $1 AND k.status IN ('scheduled', 'active'))`;
     let created = 0;
     if (targets.platforms === undefined || targets.platforms.length > 0) {
@@ -162,7 +157,7 @@ export class CampaignPipelineService {
       if (campaign.status !== 'closed' && new Date(campaign.deadline).getTime() <= Date.now()) {
         await m.query(
           `UPDATE campaign SET status = 'closed', closed_at = now(), updated_at = now(), version = version + 1,
-                  closing_summary = (SELECT coalesce(jsonb_agg(to_jsonb(p) - 'campaign_id'), '[]'::jsonb) FROM campaign_progress p WHERE p.campaign_id = $1)
+                  closing_summary = ${closingSummary('$1')}
             WHERE id = $1`,
           [campaignId],
         );
