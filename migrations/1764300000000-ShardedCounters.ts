@@ -118,7 +118,9 @@ export class ShardedCounters1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE OR REPLACE FUNCTION report_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        TRUNCATE report_org_tally, report_collaborator_tally, campaign_progress;
+        TRUNCATE report_org_tally, report_collaborator_tally;
+        -- DELETE, not TRUNCATE: a TRUNCATE … CASCADE from organisation already truncates it in this statement.
+        DELETE FROM campaign_progress;
         RETURN NULL;
       END $$`);
     await q.query(`

@@ -2,12 +2,13 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { Module } from '@nestjs/common';
 import { CampaignController } from './campaign.controller.js';
 import { CampaignService } from './campaign.service.js';
+import { CounterFoldingService } from './counter-folding.service.js';
 import { CampaignPipelineService } from './fan-out.processor.js';
 
 @Module({
   imports: [NotificationsModule],
   controllers: [CampaignController],
-  providers: [CampaignService, CampaignPipelineService],
-  exports: [CampaignService, CampaignPipelineService],
+  providers: [CampaignService, CampaignPipelineService, CounterFoldingService],
+  exports: [CampaignService, CampaignPipelineService, CounterFoldingService],
 })
 export class CampaignModule {}
