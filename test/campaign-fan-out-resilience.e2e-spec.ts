@@ -61,7 +61,7 @@ describe('fan-out survives Redis loss, crashes and duplicates', () => {
     expect(await ctx.app.get(CampaignService).checkProgress(id)).toHaveLength(1);
   });
 
-  it('FLUSH of the Redis prefix after launch, then a fresh worker → exact count, and expiry still happens', async () => {
+  it('FLUSH of the Redis prefix after launch, then a fresh worker → exact count, and reminders and expiry still happen', async () => {
     const id = await createDraftCampaign(ctx, w.admin.headers, { targets: EVERYTHING, items: 3, deadline: inHours(30) });
     await launch(id);
     // The relay puts the fan-out, reminders and expiry on the queue…
@@ -76,6 +76,15 @@ describe('fan-out survives Redis loss, crashes and duplicates', () => {
     await waitFor(async () => (await ctx.dataSource.query(`SELECT fanned_out_at FROM campaign WHERE id = $1`, [id]))[0].fanned_out_at, { what: 'fan-out after reconciliation' });
     expect(await taskCount(ctx, id)).toBe(await expected());
     await worker.close();
+
+    // The reminders' time comes (test clock: their intents become due) and Redis is lost again:
+    // the next worker's reconciliation still runs both reminders.
+    await ctx.dataSource.query(`UPDATE outbox SET available_at = now() - interval '1 second' WHERE kind = 'campaigns.remind' AND payload->>'campaignId' = $1`, [id]);
+    await clearRedisPrefix(String(ctx.env.REDIS_PREFIX));
+    const reminding = await ctx.startWorker();
+    const reminders = async () => (await ctx.dataSource.query(`SELECT count(*)::int AS n FROM reminder_run WHERE campaign_id = $1`, [id]))[0].n as number;
+    await waitFor(async () => ((await reminders()) === 2 ? true : null), { what: 'both reminders after Redis loss' });
+    await reminding.close();
 
     // The deadline passes (test clock) and Redis is lost again: the next worker's reconciliation still expires.
     await ctx.dataSource.query(`UPDATE campaign SET deadline = now() - interval '1 second' WHERE id = $1`, [id]);
