@@ -9,7 +9,7 @@ import { applyBody, TALLY_COLUMNS, TALLY_COUNTS_SQL, TALLY_DAY_SQL } from './176
  * Hot rows: every completion in one unit adds to the same (campaign, organisation) counter rows,
  * and a row lock is held until COMMIT. campaign_progress and report_org_tally get a `shard`
  * column (part of the key) taken from the writing transaction's id, so concurrent transactions
- * mostly add to different rows; readers sum over shards. `fold_counter_shards()` folds the
+ * mostly add to different rows; readers sum over shards. `fold_counter_shards(table)` folds the
  * shards back into shard 0 (the worker runs it periodically) so the tables stay small.
  */
 export const COUNTER_SHARDS = 16;
@@ -123,11 +123,17 @@ export class ShardedCounters1764300000000 implements MigrationInterface {
         DELETE FROM campaign_progress;
         RETURN NULL;
       END $$`);
+    // One table per call: a fold then holds the locks of one counter table only, in its own transaction.
     await q.query(`
-      CREATE FUNCTION fold_counter_shards() RETURNS void LANGUAGE plpgsql AS $$
+      CREATE FUNCTION fold_counter_shards(counter text) RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
-        ${fold(ORG_TALLY)}
-        ${fold(PROGRESS)}
+        IF counter = 'report_org_tally' THEN
+          ${fold(ORG_TALLY)}
+        ELSIF counter = 'campaign_progress' THEN
+          ${fold(PROGRESS)}
+        ELSE
+          RAISE EXCEPTION 'no sharded counter named %', counter;
+        END IF;
       END $$`);
 
     // From now on the trigger keeps campaign_progress; start it from a direct count.
@@ -137,7 +143,7 @@ export class ShardedCounters1764300000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION fold_counter_shards()`);
+    await q.query(`DROP FUNCTION fold_counter_shards(text)`);
     await q.query(`
       CREATE OR REPLACE FUNCTION report_tally_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -42,6 +42,7 @@ export class CounterFoldingService implements OnApplicationBootstrap, OnApplicat
   }
 
   async fold(): Promise<void> {
-    await this.dataSource.query(`SELECT fold_counter_shards()`);
+    // Separate statements (transactions): a fold never holds locks in both tables at once.
+    for (const counter of ['report_org_tally', 'campaign_progress']) await this.dataSource.query(`SELECT fold_counter_shards($1)`, [counter]);
   }
 }
