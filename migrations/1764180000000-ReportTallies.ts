@@ -47,7 +47,7 @@ function upsert(table: string, keys: string[], sources: Array<[number, string]>,
 const ORG_KEYS = ['period_day', 'campaign_id', 'organisation_id', 'platform'];
 const PERSON_KEYS = ['period_day', 'campaign_id', 'organisation_id', 'collaborator_id', 'platform'];
 
-function applyBody(sources: Array<[number, string]>): string {
+export function applyBody(sources: Array<[number, string]>): string {
   return upsert('report_org_tally', ORG_KEYS, sources) + upsert('report_collaborator_tally', PERSON_KEYS, sources, 'collaborator_id IS NOT NULL');
 }
 

@@ -8,6 +8,7 @@ import { ReportTallies1764180000000 } from './1764180000000-ReportTallies.js';
 import { Notifications1764190000000 } from './1764190000000-Notifications.js';
 import { ProofImagesAndReview1764200000000 } from './1764200000000-ProofImagesAndReview.js';
 import { TypeormMetadata1764210000000 } from './1764210000000-TypeormMetadata.js';
+import { ShardedCounters1764300000000 } from './1764300000000-ShardedCounters.js';
 import { ReportTallyOrganisationIndex1764400000000 } from './1764400000000-ReportTallyOrganisationIndex.js';
 import { ReportTallyStorage1764400000001 } from './1764400000001-ReportTallyStorage.js';
 
@@ -23,6 +24,7 @@ export const migrations = [
   Notifications1764190000000,
   ProofImagesAndReview1764200000000,
   TypeormMetadata1764210000000,
+  ShardedCounters1764300000000,
   ReportTallyOrganisationIndex1764400000000,
   ReportTallyStorage1764400000001,
 ];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/actor.js';
+import type { SqlParams } from '../common/auth/scope.js';
 
 /** Keys that never enter the audit log, whatever entity they come from. */
 const SECRET_KEYS = new Set(['password', 'passwordHash', 'newPassword', 'token', 'tokenHash', 'refreshToken', 'accessToken']);
@@ -39,6 +40,20 @@ export class AuditService {
         actor.ip ?? null,
       ],
     );
+  }
+
+  /**
+   * The same row as `record`, as an `INSERT … SELECT … FROM from` to put in the statement that
+   * makes the change (a CTE over its RETURNING rows), so a hot write path logs without a round trip
+   * of its own. `entityId`, `before` and `after` are SQL expressions over `from`; the caller keeps
+   * them to what changed, as `record` would.
+   */
+  insertSelect(actor: Actor, entry: { action: string; entity: string; entityId: string; before: string; after: string }, from: string, params: SqlParams): string {
+    return `INSERT INTO audit_log (actor_user_id, actor_login, actor_role, action, entity, entity_id, before, after, request_id, ip)
+            SELECT ${params.add(actor.login.startsWith('system:') ? null : actor.userId)}::uuid, ${params.add(actor.login)}, ${params.add(actor.role)},
+                   ${params.add(entry.action)}, ${params.add(entry.entity)}, ${entry.entityId}, ${entry.before}, ${entry.after},
+                   ${params.add(actor.requestId ?? null)}, ${params.add(actor.ip ?? null)}
+              FROM ${from}`;
   }
 }
 

@@ -1,29 +1,19 @@
-import type { EntityManager } from 'typeorm';
-
-type TaskStatus = 'pending' | 'done' | 'unable' | 'expired';
-
 /**
- * Moves one task between statuses in `campaign_progress`. Any code that changes a share_task's
- * status outside the task and campaign services (e.g. completion by proof image, review
- * rejection) must call this in the same transaction, or the progress counters drift
- * (`CampaignService.checkProgress` finds the drift).
+ * Campaign progress per organisation. The counters are kept by the share_task triggers (see
+ * migrations/1764300000000-ShardedCounters.ts) whatever code path changes a task, spread over a
+ * few shard rows per key so concurrent completions do not queue on one row: always read them
+ * summed, through this.
+ *
+ * `campaignParam` is the SQL placeholder of the campaign id.
  */
-export async function recordStatusChange(
-  m: EntityManager,
-  task: { campaignId: string; organisationId: string },
-  from: TaskStatus,
-  to: TaskStatus,
-  lateDelta: -1 | 0 | 1 = 0,
-): Promise<void> {
-  if (from === to && lateDelta === 0) return;
-  await m.query(
-    `UPDATE campaign_progress
-        SET pending = pending - ($3 = 'pending')::int + ($4 = 'pending')::int,
-            done = done - ($3 = 'done')::int + ($4 = 'done')::int,
-            unable = unable - ($3 = 'unable')::int + ($4 = 'unable')::int,
-            expired = expired - ($3 = 'expired')::int + ($4 = 'expired')::int,
-            late = late + $5
-      WHERE campaign_id = $1 AND organisation_id = $2`,
-    [task.campaignId, task.organisationId, from, to, lateDelta],
-  );
+export function progressByOrganisation(campaignParam: string): string {
+  return `(SELECT campaign_id, organisation_id, sum(total)::int AS total, sum(pending)::int AS pending, sum(done)::int AS done,
+                  sum(unable)::int AS unable, sum(expired)::int AS expired, sum(late)::int AS late
+             FROM campaign_progress WHERE campaign_id = ${campaignParam}
+            GROUP BY campaign_id, organisation_id)`;
+}
+
+/** The closing summary frozen on the campaign: one object per organisation. */
+export function closingSummary(campaignParam: string): string {
+  return `(SELECT coalesce(jsonb_agg(to_jsonb(p) - 'campaign_id' ORDER BY p.organisation_id), '[]'::jsonb) FROM ${progressByOrganisation(campaignParam)} p)`;
 }

@@ -16,15 +16,23 @@ export interface TargetingSql {
 }
 
 export function targetingSql(targets: CampaignTargets, params: SqlParams): TargetingSql {
-  const ids = params.add(targets.organisationIds ?? null);
-  const subtree = params.add(targets.includeSubtree !== false);
-  const platforms = params.add(targets.platforms ?? null);
-  const tags = params.add(targets.collaboratorTags ?? null);
+  // Parameters are added when a predicate is first used, so a statement carries only those it references.
+  const memo = new Map<string, string>();
+  const param = (name: string, value: unknown) => memo.get(name) ?? (memo.set(name, params.add(value)), memo.get(name)!);
   return {
-    organisation: (o) =>
-      `(${o}.active AND (${ids}::uuid[] IS NULL OR (${subtree}::boolean AND ${o}.ancestors && ${ids}::uuid[])
-                       OR (NOT ${subtree}::boolean AND ${o}.id = ANY(${ids}::uuid[]))))`,
-    channel: (ch) => `(${ch}.active AND (${platforms}::text[] IS NULL OR ${ch}.platform = ANY(${platforms}::text[])))`,
-    collaborator: (c) => `(${c}.active AND (${tags}::text[] IS NULL OR ${c}.tags && ${tags}::text[]))`,
+    organisation: (o) => {
+      const ids = param('ids', targets.organisationIds ?? null);
+      const subtree = param('subtree', targets.includeSubtree !== false);
+      return `(${o}.active AND (${ids}::uuid[] IS NULL OR (${subtree}::boolean AND ${o}.ancestors && ${ids}::uuid[])
+                       OR (NOT ${subtree}::boolean AND ${o}.id = ANY(${ids}::uuid[]))))`;
+    },
+    channel: (ch) => {
+      const platforms = param('platforms', targets.platforms ?? null);
+      return `(${ch}.active AND (${platforms}::text[] IS NULL OR ${ch}.platform = ANY(${platforms}::text[])))`;
+    },
+    collaborator: (c) => {
+      const tags = param('tags', targets.collaboratorTags ?? null);
+      return `(${c}.active AND (${tags}::text[] IS NULL OR ${c}.tags && ${tags}::text[]))`;
+    },
   };
 }

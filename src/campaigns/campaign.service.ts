@@ -11,6 +11,7 @@ import { campaignVisible, normaliseTargets, SqlParams } from './campaign.sql.js'
 import { type CampaignRow, type CampaignView, type ItemRow, parseOffsets, toCampaignView, toItemView } from './campaign.view.js';
 import type { CreateCampaignDto, CreateItemDto, ListCampaignsQuery, UpdateCampaignDto, UpdateItemDto } from './dto/campaign.dto.js';
 import { NotificationService } from '../notifications/notification.service.js';
+import { closingSummary, progressByOrganisation } from './campaign-progress.sql.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -217,7 +218,7 @@ export class CampaignService {
       await expireOpenTasks(m, id, false);
       const [row] = await updateReturning<CampaignRow>(m,
         `UPDATE campaign SET status = 'closed', closed_at = now(), updated_at = now(), version = version + 1,
-                closing_summary = (SELECT coalesce(jsonb_agg(to_jsonb(p) - 'campaign_id'), '[]'::jsonb) FROM campaign_progress p WHERE p.campaign_id = $1)
+                closing_summary = ${closingSummary('$1')}
           WHERE id = $1 RETURNING *`,
         [id],
       );
@@ -235,8 +236,8 @@ export class CampaignService {
     const idParam = params.add(campaign.id);
     const rows: Array<{ organisation_id: string; name: string } & ProgressCounts> = await this.dataSource.query(
       `SELECT p.organisation_id, o.name, p.total, p.pending, p.done, p.unable, p.expired, p.late
-         FROM campaign_progress p JOIN organisation o ON o.id = p.organisation_id
-        WHERE p.campaign_id = ${idParam} AND ${organisationInScope(scope, 'p.organisation_id', params)}
+         FROM ${progressByOrganisation(idParam)} p JOIN organisation o ON o.id = p.organisation_id
+        WHERE ${organisationInScope(scope, 'p.organisation_id', params)}
         ORDER BY o.name, o.id`,
       params.values,
     );
@@ -268,7 +269,7 @@ export class CampaignService {
                 count(*) FILTER (WHERE status = 'done')::int AS done, count(*) FILTER (WHERE status = 'unable')::int AS unable,
                 count(*) FILTER (WHERE status = 'expired')::int AS expired, count(*) FILTER (WHERE status = 'done' AND late)::int AS late
            FROM share_task WHERE campaign_id = $1 GROUP BY organisation_id),
-       counter AS (SELECT organisation_id, total, pending, done, unable, expired, late FROM campaign_progress WHERE campaign_id = $1)
+       counter AS (SELECT organisation_id, total, pending, done, unable, expired, late FROM ${progressByOrganisation('$1')} p)
        SELECT coalesce(a.organisation_id, c.organisation_id) AS organisation_id,
               CASE WHEN c.organisation_id IS NULL THEN NULL ELSE to_jsonb(c) - 'organisation_id' END AS counter,
               CASE WHEN a.organisation_id IS NULL THEN NULL ELSE to_jsonb(a) - 'organisation_id' END AS actual
@@ -354,11 +355,8 @@ export async function expireOpenTasks(m: EntityManager, campaignId: string, dueO
           WHERE t.id IN (SELECT id FROM share_task WHERE campaign_id = $1 AND status = 'pending' ${dueOnly ? 'AND deadline <= now()' : ''}
                           LIMIT ${batch} FOR NO KEY UPDATE)
             AND t.status = 'pending'
-          RETURNING t.organisation_id),
-       c AS (SELECT organisation_id, count(*)::int AS n FROM e GROUP BY organisation_id),
-       p AS (UPDATE campaign_progress p SET pending = p.pending - c.n, expired = p.expired + c.n
-               FROM c WHERE p.campaign_id = $1 AND p.organisation_id = c.organisation_id)
-       SELECT coalesce(sum(n), 0)::int AS n FROM c`,
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM e`,
       [campaignId],
     );
     total += n;

@@ -4,10 +4,12 @@ import { Env } from '../common/config/env.schema.js';
 import { OnJob } from '../common/queue/on-job.decorator.js';
 import { JobName, type JobPayloads } from '../common/queue/queue.constants.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import type { CampaignTargets } from './campaign.sql.js';
+import { type TargetingSql, targetingSql } from './campaign-targeting.sql.js';
+import { type CampaignTargets, normaliseTargets, SqlParams } from './campaign.sql.js';
 import { expireOpenTasks } from './campaign.service.js';
 import { parseOffsets } from './campaign.view.js';
 import { NotificationService } from '../notifications/notification.service.js';
+import { closingSummary } from './campaign-progress.sql.js';
 
 interface FanOutCampaign {
   id: string;
@@ -77,14 +79,13 @@ export class CampaignPipelineService {
 
   /** The next `limit` targeted organisation ids after `after`, in id order (keyset, so memory stays flat). */
   async targetOrganisations(targets: CampaignTargets, after: string, limit: number): Promise<string[]> {
+    const params = new SqlParams();
+    const rule = targetingSql(targets, params);
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `SELECT o.id FROM organisation o
-        WHERE o.active AND o.id > $1
-          AND ($2::uuid[] IS NULL
-               OR ($3 AND o.ancestors && $2::uuid[])
-               OR (NOT $3 AND o.id = ANY($2::uuid[])))
-        ORDER BY o.id LIMIT $4`,
-      [after, targets.organisationIds ?? null, targets.includeSubtree !== false, limit],
+        WHERE ${rule.organisation('o')} AND o.id > ${params.add(after)}
+        ORDER BY o.id LIMIT ${params.add(limit)}`,
+      params.values,
     );
     return rows.map((r) => r.id);
   }
@@ -105,40 +106,35 @@ export class CampaignPipelineService {
   private async insertChunk(m: EntityManager, campaignId: string, organisationIds: string[]): Promise<number> {
     const [{ targets }]: Array<{ targets: CampaignTargets }> = await m.query(`SELECT targets FROM campaign WHERE id = $1`, [campaignId]);
     const counted = (insert: string) => `
-      WITH ins AS (${insert} ON CONFLICT DO NOTHING RETURNING organisation_id),
-      c AS (SELECT organisation_id, count(*)::int AS n FROM ins GROUP BY organisation_id),
-      p AS (INSERT INTO campaign_progress (campaign_id, organisation_id, total, pending)
-            SELECT $1, organisation_id, n, n FROM c
-            ON CONFLICT (campaign_id, organisation_id)
-            DO UPDATE SET total = campaign_progress.total + EXCLUDED.total, pending = campaign_progress.pending + EXCLUDED.pending)
-      SELECT coalesce(sum(n), 0)::int AS n FROM c`;
+      WITH ins AS (${insert} ON CONFLICT DO NOTHING RETURNING 1) SELECT count(*)::int AS n FROM ins`;
     const live = `EXISTS (SELECT 1 FROM campaign k WHERE k.id = $1 AND k.status IN ('scheduled', 'active'))`;
+    const insert = async (sql: (rule: TargetingSql) => string): Promise<number> => {
+      const params = new SqlParams();
+      params.add(campaignId);
+      params.add(organisationIds);
+      const [{ n }] = await m.query(counted(sql(targetingSql(normaliseTargets(targets), params))), params.values);
+      return n as number;
+    };
     let created = 0;
     if (targets.platforms === undefined || targets.platforms.length > 0) {
-      const [{ n }] = await m.query(
-        counted(`INSERT INTO share_task (campaign_id, item_id, organisation_id, platform, channel_id, deadline)
+      created += await insert(
+        (rule) => `INSERT INTO share_task (campaign_id, item_id, organisation_id, platform, channel_id, deadline)
                  SELECT i.campaign_id, i.id, ch.organisation_id, ch.platform, ch.id, k.deadline
                    FROM campaign k JOIN content_item i ON i.campaign_id = k.id
                    CROSS JOIN channel ch
-                  WHERE k.id = $1 AND ${live} AND ch.organisation_id = ANY($2::uuid[]) AND ch.active
-                    AND ($3::text[] IS NULL OR ch.platform = ANY($3::text[]))
-                  ORDER BY ch.organisation_id, ch.id, i.position`),
-        [campaignId, organisationIds, targets.platforms ?? null],
+                  WHERE k.id = $1 AND ${live} AND ch.organisation_id = ANY($2::uuid[]) AND ${rule.channel('ch')}
+                  ORDER BY ch.organisation_id, ch.id, i.position`,
       );
-      created += n;
     }
     if (targets.personalShares) {
-      const [{ n }] = await m.query(
-        counted(`INSERT INTO share_task (campaign_id, item_id, organisation_id, platform, collaborator_id, deadline)
+      created += await insert(
+        (rule) => `INSERT INTO share_task (campaign_id, item_id, organisation_id, platform, collaborator_id, deadline)
                  SELECT i.campaign_id, i.id, c.organisation_id, '${PERSONAL_PLATFORM}', c.id, k.deadline
                    FROM campaign k JOIN content_item i ON i.campaign_id = k.id
                    CROSS JOIN collaborator c
-                  WHERE k.id = $1 AND ${live} AND c.organisation_id = ANY($2::uuid[]) AND c.active
-                    AND ($3::text[] IS NULL OR c.tags && $3::text[])
-                  ORDER BY c.organisation_id, c.id, i.position`),
-        [campaignId, organisationIds, targets.collaboratorTags ?? null],
+                  WHERE k.id = $1 AND ${live} AND c.organisation_id = ANY($2::uuid[]) AND ${rule.collaborator('c')}
+                  ORDER BY c.organisation_id, c.id, i.position`,
       );
-      created += n;
     }
     return created;
   }
@@ -162,7 +158,7 @@ export class CampaignPipelineService {
       if (campaign.status !== 'closed' && new Date(campaign.deadline).getTime() <= Date.now()) {
         await m.query(
           `UPDATE campaign SET status = 'closed', closed_at = now(), updated_at = now(), version = version + 1,
-                  closing_summary = (SELECT coalesce(jsonb_agg(to_jsonb(p) - 'campaign_id'), '[]'::jsonb) FROM campaign_progress p WHERE p.campaign_id = $1)
+                  closing_summary = ${closingSummary('$1')}
             WHERE id = $1`,
           [campaignId],
         );

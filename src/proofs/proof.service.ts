@@ -7,7 +7,6 @@ import type { Actor } from '../common/auth/actor.js';
 import { scopeOf, SqlParams } from '../common/auth/scope.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
 import { ProofImageService } from './proof-image.service.js';
-import { recordStatusChange } from '../campaigns/campaign-progress.sql.js';
 import { TaskNotPendingError } from './proof.errors.js';
 import { ProofFileMissingError, ProofStorage } from './storage/proof-storage.js';
 import { taskInScope } from '../tasks/task-scope.js';
@@ -108,7 +107,6 @@ export class ProofService {
             RETURNING status, late, completed_at, review_status, note`,
           [taskId, actor.login.startsWith('system:') ? null : actor.userId, actor.collaboratorId, imageId, note ?? null, reviewStatus],
         );
-        await recordStatusChange(manager, { campaignId: locked.campaign_id, organisationId: locked.organisation_id }, 'pending', 'done', after.late ? 1 : 0);
         await this.audit.record(manager, actor, {
           action: 'proof_image.create',
           entity: 'proof_image',

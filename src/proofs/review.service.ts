@@ -1,4 +1,3 @@
-import { recordStatusChange } from '../campaigns/campaign-progress.sql.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -126,7 +125,6 @@ export class ReviewService {
           WHERE id = $1`,
         [taskId, reviewerId(actor), reason],
       );
-      await recordStatusChange(manager, { campaignId: before.campaign_id, organisationId: before.organisation_id }, 'done', 'pending', before.late ? -1 : 0);
       // The collaborator is told why, once per rejected completion.
       await this.notifications.enqueueForEvent(manager, { type: 'task.reopened', taskId, reopenKey: `rejected-${new Date(before.completed_at).toISOString()}`, reason });
       await this.audit.record(manager, actor, {

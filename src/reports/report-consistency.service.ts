@@ -38,8 +38,9 @@ export class ReportConsistencyService {
       const keyList = keys.join(', ');
       const direct = `SELECT ${keys.map((k) => (k === 'period_day' ? `${TALLY_DAY_SQL} AS period_day` : k)).join(', ')}, ${TALLY_COUNTS_SQL}
                         FROM share_task WHERE ${where} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
-      // Rows whose counts are all zero are equivalent to absent rows.
-      const stored = `SELECT * FROM ${table} WHERE ${TALLY_COLUMNS.map((c) => `${c} <> 0`).join(' OR ')}`;
+      // Summed over shards (a key may have several rows); all-zero counts are equivalent to absent rows.
+      const stored = `SELECT ${keyList}, ${TALLY_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM ${table}
+                       GROUP BY ${keyList} HAVING ${TALLY_COLUMNS.map((c) => `sum(${c}) <> 0`).join(' OR ')}`;
       const rows: Array<Record<string, unknown>> = await manager.query(
         `SELECT ${keys.map((k) => `coalesce(s.${k}, d.${k}) AS ${k}`).join(', ')},
                 ${TALLY_COLUMNS.map((c) => `coalesce(s.${c}, 0) AS s_${c}, coalesce(d.${c}, 0) AS d_${c}`).join(', ')}

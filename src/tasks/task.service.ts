@@ -16,6 +16,8 @@ interface LoadedTask extends TaskRow {
   review_required: boolean;
   assignee: boolean;
   covers: boolean;
+  /** The task an Idempotency-Key given with the request was already used for, if any. */
+  key_task_id: string | null;
 }
 
 export interface CompletionResult {
@@ -88,14 +90,16 @@ export class TaskService {
    * Loads a task with whether the actor is an assignee and whether its scope covers it (as a
    * secretary/admin acting on someone's behalf). Neither → 404.
    */
-  private async loadForActor(m: EntityManager, actor: Actor, id: string, lock: boolean): Promise<LoadedTask> {
+  private async loadForActor(m: EntityManager, actor: Actor, id: string, lock: boolean, idempotencyKey?: string): Promise<LoadedTask> {
     if (!TASK_ID_PATTERN.test(id)) throw new NotFoundError('Task', id);
     const params = new SqlParams();
     const idParam = params.add(id);
+    const keyTask = idempotencyKey === undefined ? 'NULL'
+      : `(SELECT k.task_id::text FROM task_idempotency_key k WHERE k.user_id = ${params.add(actor.userId)} AND k.key = ${params.add(idempotencyKey)})`;
     const assignee = actor.collaboratorId ? assignedTo(params.add(actor.collaboratorId)) : 'FALSE';
     const covers = actor.role === 'collaborator' ? 'FALSE' : organisationInScope(scopeOf(actor), 't.organisation_id', params);
     const rows: LoadedTask[] = await m.query(
-      `SELECT t.*, c.review_required, ${assignee} AS assignee, ${covers} AS covers, ${ITEM_COLUMNS}
+      `SELECT t.*, c.review_required, ${assignee} AS assignee, ${covers} AS covers, ${keyTask} AS key_task_id, ${ITEM_COLUMNS}
          FROM share_task t JOIN content_item i ON i.id = t.item_id JOIN campaign c ON c.id = t.campaign_id
         WHERE t.id = ${idParam} ${lock ? 'FOR NO KEY UPDATE OF t' : ''}`,
       params.values,
@@ -106,62 +110,55 @@ export class TaskService {
   }
 
   /**
-   * One transaction: idempotency key, access check, conditional UPDATE (…WHERE status IN
-   * (pending, expired)) with the progress counter in the same statement, audit row.
+   * Two round trips and no explicit transaction: the task is read (access, status, proof check in
+   * code), then one statement claims the idempotency key, makes the conditional UPDATE (…WHERE
+   * status IN (pending, expired)) and writes the audit row; the share_task triggers add it to the
+   * counters in that statement, so counter rows stay locked only until its own commit.
    */
   async complete(actor: Actor, id: string, dto: CompleteTaskDto, idempotencyKey: string | undefined): Promise<CompletionResult> {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 200)) {
       throw new UnprocessableError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–200 characters');
     }
+    const m = this.dataSource.manager;
+    const task = await this.loadForActor(m, actor, id, false, idempotencyKey);
+    if (task.key_task_id !== null && task.key_task_id !== String(task.id)) {
+      throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another task');
+    }
+    if (task.status === 'done') return { task: toTaskView(task), created: false };
+    if (task.status === 'unable') throw new ConflictError('TASK_NOT_OPEN', 'The task was reported as unable; reopen it first', { taskStatus: task.status });
+    const proof = checkTaskProof(task.platform, dto.proofUrl);
+    if (!proof.ok) throw new UnprocessableError(proof.code, proof.reason, {}, [{ field: 'proofUrl', code: proof.code, message: proof.reason }]);
+
+    const params = new SqlParams();
+    const idParam = params.add(id);
+    const urlParam = params.add(proof.url);
+    const noteParam = params.add(dto.note ?? null);
+    const onBehalf = !task.assignee;
+    const audit = this.audit.insertSelect(actor, {
+      action: onBehalf ? 'task.complete-on-behalf' : 'task.complete',
+      entity: 'share_task',
+      entityId: 'u.id::text',
+      before: `jsonb_build_object('status', u.old_status)`,
+      after: `jsonb_build_object('status', 'done', 'proofUrl', ${urlParam}::text, 'note', ${noteParam}::text, 'late', u.late, 'onBehalf', ${params.add(onBehalf)}::boolean)`,
+    }, 'u', params);
+    const claim = idempotencyKey === undefined ? '' : `claim AS (
+         INSERT INTO task_idempotency_key (user_id, key, task_id) VALUES (${params.add(actor.userId)}, ${params.add(idempotencyKey)}, ${idParam})
+         ON CONFLICT DO NOTHING),`;
+    let done: (TaskRow & { old_status: string }) | undefined;
     try {
-      return await this.dataSource.transaction(async (m) => {
-        if (idempotencyKey !== undefined && TASK_ID_PATTERN.test(id)) {
-          const claimed: unknown[] = await m.query(
-            `INSERT INTO task_idempotency_key (user_id, key, task_id)
-             SELECT $1, $2, id FROM share_task WHERE id = $3
-             ON CONFLICT DO NOTHING RETURNING task_id`,
-            [actor.userId, idempotencyKey, id],
-          );
-          if (claimed.length === 0) {
-            const [seen] = await m.query(`SELECT task_id::text AS task_id FROM task_idempotency_key WHERE user_id = $1 AND key = $2`, [actor.userId, idempotencyKey]);
-            if (seen && seen.task_id !== id) {
-              throw new UnprocessableError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another task');
-            }
-          }
-        }
-        const task = await this.loadForActor(m, actor, id, false);
-        if (task.status === 'done') return { task: toTaskView(task), created: false };
-        if (task.status === 'unable') throw new ConflictError('TASK_NOT_OPEN', 'The task was reported as unable; reopen it first', { taskStatus: task.status });
-        const proof = checkTaskProof(task.platform, dto.proofUrl);
-        if (!proof.ok) throw new UnprocessableError(proof.code, proof.reason, {}, [{ field: 'proofUrl', code: proof.code, message: proof.reason }]);
-        const [done]: Array<TaskRow & { old_status: string }> = await m.query(
-          `WITH old AS (SELECT id, status FROM share_task WHERE id = $1 AND status IN ('pending', 'expired') FOR NO KEY UPDATE),
-           u AS (UPDATE share_task t SET status = 'done', completed_at = now(), late = now() > t.deadline, proof_url = $2, note = $3,
-                        completed_by_user_id = $4, completed_by_collaborator_id = $5, unable_reason = NULL,
-                        review_status = CASE WHEN $6 THEN 'pending' ELSE 'not_required' END, updated_at = now(), version = t.version + 1
-                   FROM old WHERE t.id = old.id AND old.status IN ('pending', 'expired')
-                 RETURNING t.*, old.status AS old_status),
-           p AS (UPDATE campaign_progress p SET pending = p.pending - (u.old_status = 'pending')::int,
-                        expired = p.expired - (u.old_status = 'expired')::int, done = p.done + 1, late = p.late + u.late::int
-                   FROM u WHERE p.campaign_id = u.campaign_id AND p.organisation_id = u.organisation_id)
-           SELECT u.*, ${ITEM_COLUMNS} FROM u JOIN content_item i ON i.id = u.item_id`,
-          [id, proof.url, dto.note ?? null, actor.userId, task.assignee ? actor.collaboratorId : null, task.review_required],
-        );
-        if (!done) {
-          // Lost a race: someone else completed it meanwhile; answer with their completion.
-          const now = await this.loadForActor(m, actor, id, false);
-          if (now.status === 'done') return { task: toTaskView(now), created: false };
-          throw new ConflictError('TASK_NOT_OPEN', `The task is ${now.status}`, { taskStatus: now.status });
-        }
-        await this.audit.record(m, actor, {
-          action: task.assignee ? 'task.complete' : 'task.complete-on-behalf',
-          entity: 'share_task',
-          entityId: String(id),
-          before: { status: done.old_status },
-          after: { status: 'done', proofUrl: proof.url, note: dto.note ?? null, late: done.late, onBehalf: !task.assignee },
-        });
-        return { task: toTaskView(done), created: true };
-      });
+      [done] = await m.query(
+        `WITH ${claim}
+         old AS (SELECT id, status FROM share_task WHERE id = ${idParam} AND status IN ('pending', 'expired') FOR NO KEY UPDATE),
+         u AS (UPDATE share_task t SET status = 'done', completed_at = now(), late = now() > t.deadline, proof_url = ${urlParam}, note = ${noteParam},
+                      completed_by_user_id = ${params.add(actor.userId)}, completed_by_collaborator_id = ${params.add(onBehalf ? null : actor.collaboratorId)},
+                      unable_reason = NULL, review_status = CASE WHEN ${params.add(task.review_required)}::boolean THEN 'pending' ELSE 'not_required' END,
+                      updated_at = now(), version = t.version + 1
+                 FROM old WHERE t.id = old.id
+               RETURNING t.*, old.status AS old_status),
+         a AS (${audit})
+         SELECT u.*, ${ITEM_COLUMNS} FROM u JOIN content_item i ON i.id = u.item_id`,
+        params.values,
+      );
     } catch (error) {
       if (isUniqueViolation(error, 'share_task_proof_url_key')) {
         throw new UnprocessableError('PROOF_REUSED', 'This link was already given as proof for another task', {}, [
@@ -170,6 +167,11 @@ export class TaskService {
       }
       throw error;
     }
+    if (done) return { task: toTaskView(done), created: true };
+    // Lost a race: someone else completed (or closed) it meanwhile; answer with their completion.
+    const now = await this.loadForActor(m, actor, id, false);
+    if (now.status === 'done') return { task: toTaskView(now), created: false };
+    throw new ConflictError('TASK_NOT_OPEN', `The task is ${now.status}`, { taskStatus: now.status });
   }
 
   async unable(actor: Actor, id: string, reason: string): Promise<TaskView> {
@@ -179,9 +181,7 @@ export class TaskService {
       const [row]: TaskRow[] = await m.query(
         `WITH u AS (UPDATE share_task t SET status = 'unable', unable_reason = $2, completed_by_user_id = $3, completed_by_collaborator_id = $4,
                            updated_at = now(), version = t.version + 1
-                     WHERE t.id = $1 AND t.status = 'pending' RETURNING t.*),
-              p AS (UPDATE campaign_progress p SET pending = p.pending - 1, unable = p.unable + 1
-                      FROM u WHERE p.campaign_id = u.campaign_id AND p.organisation_id = u.organisation_id)
+                     WHERE t.id = $1 AND t.status = 'pending' RETURNING t.*)
          SELECT u.*, ${ITEM_COLUMNS} FROM u JOIN content_item i ON i.id = u.item_id`,
         [id, reason, actor.userId, task.assignee ? actor.collaboratorId : null],
       );
@@ -206,13 +206,9 @@ export class TaskService {
         `WITH u AS (UPDATE share_task t SET status = 'pending', completed_at = NULL, late = false, proof_url = NULL, note = NULL,
                            unable_reason = NULL, completed_by_user_id = NULL, completed_by_collaborator_id = NULL,
                            review_status = 'not_required', updated_at = now(), version = t.version + 1
-                     WHERE t.id = $1 AND t.status = $2 RETURNING t.*),
-              p AS (UPDATE campaign_progress p SET pending = p.pending + 1, done = p.done - ($2 = 'done')::int,
-                           unable = p.unable - ($2 = 'unable')::int, expired = p.expired - ($2 = 'expired')::int,
-                           late = p.late - ($2 = 'done' AND $3::boolean)::int
-                      FROM u WHERE p.campaign_id = u.campaign_id AND p.organisation_id = u.organisation_id)
+                     WHERE t.id = $1 AND t.status = $2 RETURNING t.*)
          SELECT u.*, ${ITEM_COLUMNS} FROM u JOIN content_item i ON i.id = u.item_id`,
-        [id, task.status, task.late],
+        [id, task.status],
       );
       await this.audit.record(m, actor, {
         action: 'task.reopen',

@@ -134,9 +134,10 @@ export async function directOrgCounts(ds: DataSource): Promise<string> {
 export async function tallyOrgCounts(ds: DataSource): Promise<string> {
   const rows = await ds.query(`
     SELECT period_day::text AS day, campaign_id, organisation_id, platform,
-           assigned::int, pending::int, done_on_time::int AS on_time, done_late::int AS late, awaiting_review::int AS awaiting,
-           unable::int, expired::int
-      FROM report_org_tally WHERE assigned <> 0 OR pending <> 0 OR done_on_time <> 0 OR done_late <> 0 OR awaiting_review <> 0 OR unable <> 0 OR expired <> 0
+           sum(assigned)::int AS assigned, sum(pending)::int AS pending, sum(done_on_time)::int AS on_time, sum(done_late)::int AS late,
+           sum(awaiting_review)::int AS awaiting, sum(unable)::int AS unable, sum(expired)::int AS expired
+      FROM report_org_tally GROUP BY 1, 2, 3, 4
+    HAVING sum(assigned) <> 0 OR sum(pending) <> 0 OR sum(done_on_time) <> 0 OR sum(done_late) <> 0 OR sum(awaiting_review) <> 0 OR sum(unable) <> 0 OR sum(expired) <> 0
      ORDER BY 1, 2, 3, 4`);
   return JSON.stringify(rows);
 }

@@ -143,6 +143,14 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
   OUTBOX_RECONCILE_MS = 60_000;
 
+  /** How long a job stays claimed by a worker that died (SIGKILL, frozen) before another worker takes it back. */
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(600_000)
+  QUEUE_LOCK_MS = 30_000;
+
+  /** How often the worker folds the sharded counter rows (campaign progress, report tallies) back into one row per key. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  COUNTER_FOLD_MS = 60_000;
+
   /** Organisations per fan-out statement; keeps each statement (and memory) bounded. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   FANOUT_CHUNK_ORGANISATIONS = 500;

@@ -47,6 +47,28 @@ export class NotificationsZaloProcessor extends DispatchingProcessor {}
 @Processor(QueueName.NotificationsWebhook)
 export class NotificationsWebhookProcessor extends DispatchingProcessor {}
 
+const PROCESSOR_QUEUES: Array<[object, QueueName, object]> = [
+  [MaintenanceProcessor, QueueName.Maintenance, {}],
+  [ImportsProcessor, QueueName.Imports, {}],
+  [CampaignsProcessor, QueueName.Campaigns, {}],
+  [ReportsProcessor, QueueName.Reports, {}],
+  [NotificationsProcessor, QueueName.Notifications, {}],
+  [NotificationsEmailProcessor, QueueName.NotificationsEmail, {}],
+  [NotificationsZaloProcessor, QueueName.NotificationsZalo, {}],
+  [NotificationsWebhookProcessor, QueueName.NotificationsWebhook, {}],
+];
+
+/**
+ * How long a job stays claimed by a worker that stopped renewing its lock (killed, frozen) before
+ * another worker takes it back (BullMQ lockDuration; the stalled check runs as often). Applied by
+ * `WorkerModule.register` from the validated config, before the workers are created.
+ */
+export function configureJobLocks(lockMs: number): void {
+  for (const [processor, queue, options] of PROCESSOR_QUEUES) {
+    Processor(queue, { ...options, lockDuration: lockMs, stalledInterval: lockMs })(processor as never);
+  }
+}
+
 export const QUEUE_PROCESSORS = [
   MaintenanceProcessor,
   ImportsProcessor,
