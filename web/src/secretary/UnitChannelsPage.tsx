@@ -1,0 +1,3 @@
+export function UnitChannelsPage() {
+  return null;
+}

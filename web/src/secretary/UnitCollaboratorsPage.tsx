@@ -1,0 +1,3 @@
+export function UnitCollaboratorsPage() {
+  return null;
+}

@@ -1,0 +1,3 @@
+export function UnitDashboardPage() {
+  return null;
+}
