@@ -40,6 +40,9 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: SERVER_PATHS,
         cleanupOutdatedCaches: true,
+        // The first visit is already controlled, so "my tasks" is kept for offline reading from then on.
+        clientsClaim: true,
+        skipWaiting: true,
         runtimeCaching: [
           {
             // "My tasks" and "who am I" stay readable offline: the network first, the last answer otherwise.

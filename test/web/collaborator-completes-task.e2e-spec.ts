@@ -62,7 +62,7 @@ describe('web: a collaborator completes a task on a phone; the unit secretary se
     expect(jsGzip).toBeLessThan(JS_BUDGET_GZIP);
     expect(interactiveMs).toBeLessThan(budgetMs);
     await cold.close();
-  });
+  }, 240_000);
 
   it('at 360×740: sees the task, copies the caption, is told a wrong link in words, completes with the post link', async () => {
     const context = await newPhoneContext(world);
@@ -103,7 +103,7 @@ describe('web: a collaborator completes a task on a phone; the unit secretary se
     expect(task).toMatchObject({ status: 'done', completed_by_collaborator_id: w.personA.id });
     expect(task.proof_url).toContain('/posts/2001');
     await context.close();
-  });
+  }, 240_000);
 
   it('the secretary of the unit sees the completion on the dashboard and downloads the Excel report', async () => {
     const context = await newDesktopContext(world);
@@ -128,5 +128,5 @@ describe('web: a collaborator completes a task on a phone; the unit secretary se
     expect(text).toContain(w.personA.full_name);
     expect(text).not.toContain(w.personB.full_name);
     await context.close();
-  });
+  }, 240_000);
 });
