@@ -12,12 +12,12 @@ import { formatDateTime } from '../components/format';
 
 const canShare = typeof navigator !== 'undefined' && typeof navigator.share === 'function';
 
-function statusBadge(task: Task, queued: boolean, t: (k: string) => string) {
+function statusBadge(task: Task, queued: boolean, now: number, t: (k: string) => string) {
   if (queued) return <Badge color="yellow">{t('status.queued')}</Badge>;
   if (task.status === 'done') return <Badge color={task.late ? 'orange' : 'green'}>{task.late ? t('status.doneLate') : t('status.done')}</Badge>;
   if (task.status === 'unable') return <Badge color="gray">{t('status.unable')}</Badge>;
   if (task.status === 'expired') return <Badge color="gray">{t('status.expired')}</Badge>;
-  const overdue = new Date(task.deadline).getTime() < Date.now();
+  const overdue = new Date(task.deadline).getTime() < now;
   return <Badge color={overdue ? 'red' : 'blue'}>{overdue ? t('status.overdue') : t('status.pending')}</Badge>;
 }
 
@@ -30,6 +30,8 @@ export function TaskCard({ task, queued, sharedUrl }: { task: Task; queued?: Que
   const [unableOpen, setUnableOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [sending, setSending] = useState(false);
+  // When the list was shown: "overdue" is judged against it (the list refetches on focus).
+  const [now] = useState(Date.now);
   const open = task.status === 'pending' && !queued;
   const headingId = `task-${task.id}-title`;
 
@@ -90,7 +92,7 @@ export function TaskCard({ task, queued, sharedUrl }: { task: Task; queued?: Que
               {task.item.title}
             </Text>
           </Stack>
-          {statusBadge(task, Boolean(queued), t)}
+          {statusBadge(task, Boolean(queued), now, t)}
         </Group>
         <Group gap="xs">
           <Badge variant="light" color="gray">
@@ -98,7 +100,7 @@ export function TaskCard({ task, queued, sharedUrl }: { task: Task; queued?: Que
           </Badge>
           {task.channel && <Text size="sm">{task.channel.name}</Text>}
         </Group>
-        <Text size="sm" c={open && new Date(task.deadline).getTime() < Date.now() ? 'red.9' : undefined}>
+        <Text size="sm" c={open && new Date(task.deadline).getTime() < now ? 'red.9' : undefined}>
           {t('tasks.deadline')}: {formatDateTime(task.deadline, i18n.language)}
         </Text>
         {open && (
