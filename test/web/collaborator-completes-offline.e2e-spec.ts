@@ -35,10 +35,13 @@ describe('web: a collaborator completes a task with the network cut; it is sent 
     const card = page.getByTestId('task-card');
     await card.getByText('Bài viết 0').waitFor();
     // The service worker takes control, then keeps the shell and the last "my tasks" answer.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    // (Expressions run in the page, as strings: this project's types are Node's, not the DOM's.)
+    await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 60_000 });
     await page.reload();
     await card.getByText('Bài viết 0').waitFor();
-    await page.waitForFunction(async () => (await (await caches.open('oc-api')).keys()).some((r) => r.url.includes('/api/v1/me/tasks')), undefined, { timeout: 60_000 });
+    await page.waitForFunction(`caches.open('oc-api').then((c) => c.keys()).then((keys) => keys.some((r) => r.url.includes('/api/v1/me/tasks')))`, undefined, {
+      timeout: 60_000,
+    });
 
     await context.setOffline(true);
     await page.reload();

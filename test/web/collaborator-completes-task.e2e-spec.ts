@@ -76,12 +76,12 @@ describe('web: a collaborator completes a task on a phone; the unit secretary se
     expect(page.url()).toMatch(/\/tasks$/);
     expect(await card.getByRole('link', { name: 'Mở bài viết' }).getAttribute('href')).toMatch(/^https:\/\/baophuyen\.vn\/bai-viet-0-/);
     // No horizontal scrolling on a 360 px phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(page, 'collaborator-2-my-tasks');
 
     await card.getByRole('button', { name: 'Sao chép nội dung' }).click();
     await card.getByRole('button', { name: 'Đã sao chép' }).waitFor();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toContain('Cùng chia sẻ câu chuyện đẹp');
     expect(copied).toContain('#PhuYen');
 
