@@ -10,6 +10,7 @@ const stamp = join(outDir, '.inputs-hash');
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules') return []; // Vite's dev-server cache, not an input
     const path = join(dir, name);
     return statSync(path).isDirectory() ? files(path) : [path];
   });

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, CopyButton, Group, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Anchor, Badge, Button, Card, CopyButton, Group, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconExternalLink, IconShare } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -106,7 +106,8 @@ export function TaskCard({ task, queued, sharedUrl }: { task: Task; queued?: Que
         {open && (
           <>
             <Textarea label={t('tasks.caption')} value={task.item.shareText} readOnly autosize minRows={3} maxRows={10} />
-            <Group gap="xs" grow>
+            {/* One button per row on a narrow phone: labels are never cut. */}
+            <SimpleGrid cols={{ base: 1, xs: canShare ? 3 : 2 }} spacing="xs">
               <CopyButton value={task.item.shareText}>
                 {({ copied, copy }) => (
                   <Button variant={copied ? 'filled' : 'light'} color={copied ? 'green' : undefined} leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />} onClick={copy}>
@@ -122,7 +123,7 @@ export function TaskCard({ task, queued, sharedUrl }: { task: Task; queued?: Que
                   {t('tasks.share')}
                 </Button>
               )}
-            </Group>
+            </SimpleGrid>
             <form onSubmit={(e) => void complete(e)} noValidate>
               <Stack gap="xs">
                 <TextInput
@@ -136,14 +137,14 @@ export function TaskCard({ task, queued, sharedUrl }: { task: Task; queued?: Que
                   error={proofError}
                 />
                 {submitError !== null && <ErrorAlert error={submitError} />}
-                <Group gap="xs" grow>
+                <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
                   <Button type="submit" loading={sending}>
                     {t('tasks.markDone')}
                   </Button>
                   <Button variant="subtle" color="gray" onClick={() => setUnableOpen((v) => !v)} aria-expanded={unableOpen}>
                     {t('tasks.couldNot')}
                   </Button>
-                </Group>
+                </SimpleGrid>
               </Stack>
             </form>
             {unableOpen && (
