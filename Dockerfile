@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image, two roles: `npm run start:api` (default) or `npm run start:worker`.
+# The web app is built into dist/web by `npm run build` and served by the API at /.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -8,6 +9,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -17,7 +19,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf 
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
-COPY --chown=node:node public ./public
 # The demo seed reads data/ from the project root (seed:demo itself refuses NODE_ENV=production).
 COPY --chown=node:node data ./data
 COPY --chown=node:node assets ./assets

@@ -1,17 +1,13 @@
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyStatic from '@fastify/static';
 import { type DynamicModule, Logger as NestLogger, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EnvOverrides } from '../common/core.module.js';
 import { Env, validateEnv } from '../common/config/env.schema.js';
 import { sendProblem } from '../common/errors/problem.filter.js';
@@ -23,12 +19,11 @@ import { MetricsService } from '../common/metrics/metrics.service.js';
 import { QUEUE_DASHBOARD_ROUTE } from '../queue-dashboard/queue-dashboard.module.js';
 import { queueDashboardGate } from '../queue-dashboard/queue-dashboard.gate.js';
 import { ApiModule } from './api.module.js';
+import { serveWebApp } from './web-app.js';
 
 export const API_PREFIX = 'api/v1';
 /** Routes outside `/api/v1`: operations and docs. */
 export const OPERATIONAL_ROUTES = ['health', 'health/ready', 'metrics', 'admin/queues'];
-
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 
 export interface CreateApiOptions {
   env?: EnvOverrides;
@@ -104,10 +99,7 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
   });
   await app.register(fastifyMultipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1, fields: 20, fieldSize: 64 * 1024 } });
 
-  const webRoot = join(projectRoot, 'public');
-  if (existsSync(webRoot)) {
-    await app.register(fastifyStatic, { root: webRoot, prefix: '/', decorateReply: false, wildcard: false, index: ['index.html'] });
-  }
+  await serveWebApp(app);
 
   app.setGlobalPrefix(API_PREFIX, { exclude: OPERATIONAL_ROUTES });
   app.useGlobalPipes(
