@@ -8,6 +8,7 @@ import { JwtService } from '@nestjs/jwt';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { existsSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { EnvOverrides } from '../common/core.module.js';
 import { Env, validateEnv } from '../common/config/env.schema.js';
 import { sendProblem } from '../common/errors/problem.filter.js';
+import { normalizeInput } from '../common/http/normalize-input.js';
 import { validationExceptionFactory } from '../common/http/validation.js';
 import { requestIdFor } from '../common/logging/logger.options.js';
 import { isDraining } from '../common/lifecycle/graceful-shutdown.js';
@@ -39,8 +41,12 @@ export interface CreateApiOptions {
 export async function createApi(options: CreateApiOptions = {}): Promise<NestFastifyApplication> {
   const bodyLimit = validateEnv({ ...process.env, ...options.env }).BODY_LIMIT_BYTES;
 
+  const frameworkLogger = new NestLogger('Http');
   const adapter = new FastifyAdapter({
     bodyLimit,
+    // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) get the
+    // same problem+json answer as everything else.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, frameworkLogger),
     trustProxy: true,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     // Keep-alive sockets that sit idle are closed on shutdown; busy ones finish their request first.
@@ -70,6 +76,15 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
       await dashboardGate(request, reply);
     } catch (error) {
       sendProblem(error, request, reply, dashboardLogger);
+      return reply;
+    }
+  });
+  fastify.addHook('preValidation', async (request, reply) => {
+    try {
+      if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) request.body = normalizeInput(request.body);
+      if (request.query !== null && typeof request.query === 'object') request.query = normalizeInput(request.query);
+    } catch (error) {
+      sendProblem(error, request, reply, frameworkLogger);
       return reply;
     }
   });

@@ -96,6 +96,10 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
       return expected(build(fastifyError.statusCode, httpStatusCode(fastifyError.statusCode), 'The request could not be read'));
     }
   }
+  // Busboy's errors for a multipart body that does not parse (wrong boundary, truncated, bad headers).
+  if (error instanceof Error && /multipart|boundary|part header/i.test(error.message) && !(error instanceof QueryFailedError)) {
+    return expected(build(400, 'MALFORMED_MULTIPART', 'The multipart body could not be read'));
+  }
   if (error instanceof SyntaxError && /JSON/.test(error.message)) {
     return expected(build(400, 'MALFORMED_JSON', 'The body is not valid JSON'));
   }
