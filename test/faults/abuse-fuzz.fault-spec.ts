@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveRoutes } from '../authz/live-routes.js';
-import type { MatrixWorld, RouteEntry } from '../authz/route-matrix.types.js';
+import type { MatrixRequest, MatrixWorld, RouteEntry } from '../authz/route-matrix.types.js';
 import { createTwoUnitWorld } from '../support/fixtures.js';
 import { createTestContext, type TestContext } from '../support/test-app.js';
 import { encode, extraKey, nastyString, nastyValue, queryKey, RAW_BODIES, rawBadEncodings, stringsIn, VIETNAMESE_NFD } from './support/hostile-input.js';
@@ -107,12 +107,12 @@ describe('abuse: every live route, fuzzed', () => {
         ).catch((error: unknown) => failures.push(String(error).slice(0, 1500)));
       }
 
-      const seedBody: Body =
-        seed.payload === undefined
+      const bodyOf = (request: MatrixRequest): Body =>
+        request.payload === undefined
           ? {}
-          : typeof seed.payload === 'string' || Buffer.isBuffer(seed.payload)
-            ? { payload: seed.payload as string | Buffer }
-            : { payload: JSON.stringify(seed.payload), contentType: 'application/json' };
+          : typeof request.payload === 'string' || Buffer.isBuffer(request.payload)
+            ? { payload: request.payload as string | Buffer }
+            : { payload: JSON.stringify(request.payload), contentType: 'application/json' };
       const query = fc.oneof(
         fc.array(fc.tuple(queryKey, nastyString), { minLength: 1, maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&')),
         fc.tuple(queryKey, fc.constantFrom(...rawBadEncodings)).map(([k, v]) => `${encode(k)}=${v}`),
@@ -122,7 +122,7 @@ describe('abuse: every live route, fuzzed', () => {
         fc.asyncProperty(query, async (qs) => {
           const fresh = await entry.request(world, ctx);
           const url = `${fresh.url}${fresh.url.includes('?') ? '&' : '?'}${qs}`;
-          return check(`query ${url.slice(0, 200)}`, await send(entry, url, { ...seedBody, ...(fresh.headers?.['content-type'] ? { contentType: fresh.headers['content-type'] } : {}) }, { ...headers, ...(fresh.headers ?? {}) }));
+          return check(`query ${url.slice(0, 200)}`, await send(entry, url, bodyOf(fresh), { ...headers, ...(fresh.headers ?? {}) }));
         }),
         { numRuns: profile.fuzzRuns, endOnFailure: true },
       ).catch((error: unknown) => failures.push(String(error).slice(0, 1500)));
@@ -137,7 +137,7 @@ describe('abuse: every live route, fuzzed', () => {
             const segments = pathPart.split('/');
             segments[slot] = value;
             const url = `${segments.join('/')}${qs ? `?${qs}` : ''}`;
-            return check(`path ${url.slice(0, 200)}`, await send(entry, url, seedBody, { ...headers, ...(fresh.headers ?? {}) }));
+            return check(`path ${url.slice(0, 200)}`, await send(entry, url, bodyOf(fresh), { ...headers, ...(fresh.headers ?? {}) }));
           }),
           { numRuns: profile.fuzzRuns, endOnFailure: true },
         ).catch((error: unknown) => failures.push(String(error).slice(0, 1500)));

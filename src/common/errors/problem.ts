@@ -116,6 +116,11 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
   if (code && PG_CONNECTION_CODES.has(code)) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'), { 'retry-after': '5' });
   }
+  // A connection lost inside a transaction: TypeORM releases the runner, and the ROLLBACK then fails
+  // with QueryRunnerProviderAlreadyReleasedError instead of the original connection error.
+  if (error instanceof Error && (error.name === 'QueryRunnerProviderAlreadyReleasedError' || /not queryable|Client was closed/i.test(error.message))) {
+    return expected(build(503, 'SERVICE_UNAVAILABLE', 'The database connection was lost; try again shortly'), { 'retry-after': '2' });
+  }
   if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'The database is busy; try again shortly'), { 'retry-after': '2' });
   }
