@@ -26,6 +26,12 @@ import { queueDashboardGate } from '../queue-dashboard/queue-dashboard.gate.js';
 import { ApiModule } from './api.module.js';
 
 export const API_PREFIX = 'api/v1';
+const FRAMEWORK_ERROR_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
 /** Routes outside `/api/v1`: operations and docs. */
 export const OPERATIONAL_ROUTES = ['health', 'health/ready', 'metrics', 'admin/queues'];
 
@@ -46,7 +52,11 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
     bodyLimit,
     // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) get the
     // same problem+json answer as everything else.
-    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, frameworkLogger),
+    // Helmet's hooks do not run for these, so the answer carries the strictest headers itself.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(FRAMEWORK_ERROR_HEADERS);
+      sendProblem(error, request, reply, frameworkLogger);
+    },
     trustProxy: true,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     // Keep-alive sockets that sit idle are closed on shutdown; busy ones finish their request first.

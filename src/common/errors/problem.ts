@@ -116,6 +116,10 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
   if (code && PG_CONNECTION_CODES.has(code)) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'), { 'retry-after': '5' });
   }
+  // Redis away (ioredis: command timeout, no connection and no offline queue, retries exhausted).
+  if (error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || /^Command timed out$|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(error.message))) {
+    return expected(build(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'), { 'retry-after': '5' });
+  }
   // A connection lost inside a transaction: TypeORM releases the runner, and the ROLLBACK then fails
   // with QueryRunnerProviderAlreadyReleasedError instead of the original connection error.
   if (error instanceof Error && (error.name === 'QueryRunnerProviderAlreadyReleasedError' || /not queryable|Client was closed/i.test(error.message))) {

@@ -21,7 +21,8 @@ export function record(tally: Tally, label: string, res: Answer, allowed: number
   if (!ok) tally.unexpected.push(`${label} → ${res.statusCode} ${res.body.slice(0, 200)}`);
   else if (res.statusCode === 503) {
     if (!String(res.headers['content-type']).startsWith('application/problem+json')) tally.unexpected.push(`${label} → 503 without problem+json`);
-    if (!res.headers['retry-after']) tally.unexpected.push(`${label} → 503 without Retry-After`);
+    // Readiness is for the orchestrator, not a client to retry; every other 503 says when to come back.
+    if (!res.headers['retry-after'] && !label.startsWith('readiness')) tally.unexpected.push(`${label} → 503 without Retry-After`);
   }
 }
 
