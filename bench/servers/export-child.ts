@@ -12,6 +12,7 @@ import { createDataSource } from '../../src/common/database/data-source.js';
 import { ReportExportService } from '../../src/reports/report-export.service.js';
 import { ReportService } from '../../src/reports/report.service.js';
 import type { AuditService } from '../../src/audit/audit.service.js';
+import type { OutboxService } from '../../src/outbox/outbox.service.js';
 import type { Queue } from 'bullmq';
 
 async function main(): Promise<void> {
@@ -21,8 +22,8 @@ async function main(): Promise<void> {
     const env = validateEnv(process.env);
     const ds = createDataSource({ url: env.DATABASE_URL, poolSize: 3, statementTimeoutMs: 0 });
     await ds.initialize();
-    // Rendering needs neither the audit log nor the queue (those serve request and build jobs).
-    const service = new ReportExportService(ds, new ReportService(ds), undefined as unknown as AuditService, env, undefined as unknown as Queue, 'worker');
+    // Rendering needs neither the audit log, the outbox nor the queue (those serve request and build jobs).
+    const service = new ReportExportService(ds, new ReportService(ds), undefined as unknown as AuditService, undefined as unknown as OutboxService, env, undefined as unknown as Queue, 'worker');
     const [admin] = await ds.query(`SELECT id, login FROM app_user WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
     // Timed from here: a worker has its connections and metadata ready before a job comes.
     started = performance.now();

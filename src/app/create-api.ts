@@ -6,11 +6,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { JwtService } from '@nestjs/jwt';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { DataSource } from 'typeorm';
 import type { EnvOverrides } from '../common/core.module.js';
 import { Env, validateEnv } from '../common/config/env.schema.js';
 import { sendProblem } from '../common/errors/problem.filter.js';
+import { normalizeInput } from '../common/http/normalize-input.js';
 import { validationExceptionFactory } from '../common/http/validation.js';
 import { loggerOptions, requestIdFor } from '../common/logging/logger.options.js';
 import { registerRequestLogging } from '../common/logging/request-logging.js';
@@ -22,6 +25,12 @@ import { ApiModule } from './api.module.js';
 import { serveWebApp } from './web-app.js';
 
 export const API_PREFIX = 'api/v1';
+const FRAMEWORK_ERROR_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+};
 /** Routes outside `/api/v1`: operations and docs. */
 export const OPERATIONAL_ROUTES = ['health', 'health/ready', 'metrics', 'admin/queues'];
 
@@ -35,8 +44,16 @@ export interface CreateApiOptions {
 export async function createApi(options: CreateApiOptions = {}): Promise<NestFastifyApplication> {
   const bodyLimit = validateEnv({ ...process.env, ...options.env }).BODY_LIMIT_BYTES;
 
+  const frameworkLogger = new NestLogger('Http');
   const adapter = new FastifyAdapter({
     bodyLimit,
+    // Errors Fastify raises before routing (a malformed URL, an over-long path parameter) get the
+    // same problem+json answer as everything else.
+    // Helmet's hooks do not run for these, so the answer carries the strictest headers itself.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      reply.headers(FRAMEWORK_ERROR_HEADERS);
+      sendProblem(error, request, reply, frameworkLogger);
+    },
     trustProxy: true,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     // Keep-alive sockets that sit idle are closed on shutdown; busy ones finish their request first.
@@ -67,6 +84,15 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
       await dashboardGate(request, reply);
     } catch (error) {
       sendProblem(error, request, reply, dashboardLogger);
+      return reply;
+    }
+  });
+  fastify.addHook('preValidation', async (request, reply) => {
+    try {
+      if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) request.body = normalizeInput(request.body);
+      if (request.query !== null && typeof request.query === 'object') request.query = normalizeInput(request.query);
+    } catch (error) {
+      sendProblem(error, request, reply, frameworkLogger);
       return reply;
     }
   });

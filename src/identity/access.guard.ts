@@ -35,6 +35,9 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser = Actor>(error: unknown, user: unknown, _info: unknown, context: ExecutionContext): TUser {
+    // The strategy failed for a reason other than the token (the database is away): the client's
+    // token may be fine, so answer what the failure is (503) instead of telling it to sign in again.
+    if (error instanceof Error && !(error instanceof DomainError)) throw error;
     if (error || !user) {
       throw new DomainError('UNAUTHENTICATED', HttpStatus.UNAUTHORIZED, 'A valid access token is required (Authorization: Bearer …)');
     }

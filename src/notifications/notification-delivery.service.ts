@@ -24,8 +24,6 @@ const JOB_FOR_CHANNEL: Record<ExternalChannelName, JobName> = {
   zalo: JobName.NotificationDeliverZalo,
   webhook: JobName.NotificationDeliverWebhook,
 };
-/** A claimed row not finished within this time (worker died mid-send) becomes due again. */
-const LEASE_MS = 5 * 60_000;
 const RELAY_BATCH = 2_000;
 /** A row handed to a queue is handed over again after this long if still not done (its job may be lost). */
 export const RELAY_RETRY_MS = 2 * 60_000;
@@ -168,7 +166,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         WHERE n.id = $1 AND n.not_before <= $2 AND (n.state = 'pending' OR (n.state = 'sending' AND n.locked_until < $2))
         RETURNING n.id, n.dedupe_key, n.event, n.channel, n.title, n.body, n.data, n.address, n.webhook_id, n.user_id, n.attempts,
                   (SELECT p.quiet_hours FROM notification_preference p WHERE p.user_id = n.user_id) AS quiet_hours`,
-      [notificationId, now, LEASE_MS / 1000],
+      [notificationId, now, this.env.NOTIFICATION_LEASE_SECONDS],
     )) as [ClaimedRow[], number];
     const row = claimed[0];
     // Gone, already sent, or not due yet: nothing to do (a re-added job is harmless).

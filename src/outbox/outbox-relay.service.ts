@@ -27,6 +27,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     private readonly env: Env,
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
     @InjectQueue(QueueName.Campaigns) private readonly campaigns: Queue,
+    @InjectQueue(QueueName.Reports) private readonly reports: Queue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,6 +67,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private queueFor(kind: string): Queue {
     const queue = JOB_QUEUE[kind as keyof typeof JOB_QUEUE];
     if (queue === QueueName.Campaigns) return this.campaigns;
+    if (queue === QueueName.Reports) return this.reports;
     throw new Error(`Outbox kind "${kind}" has no queue`);
   }
 

@@ -10,8 +10,9 @@ import { Env } from '../common/config/env.schema.js';
 import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
 import { DomainError, NotFoundError } from '../common/errors/domain.error.js';
 import { OnJob } from '../common/queue/on-job.decorator.js';
-import { DEFAULT_JOB_OPTIONS, JobName, type JobPayloads, QueueName } from '../common/queue/queue.constants.js';
+import { JobName, type JobPayloads, QueueName } from '../common/queue/queue.constants.js';
 import { AuditService } from '../audit/audit.service.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import type { CreateExportDto, ExportFiltersDto, ExportFormat, ExportReport } from './dto/create-export.dto.js';
 import { type ExportDocument, sheet, writeCsv, writePdf, writeXlsx } from './export-renderers.js';
 import { type CollaboratorReportRow, ReportService, collaboratorRow } from './report.service.js';
@@ -52,6 +53,7 @@ export class ReportExportService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly reports: ReportService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     private readonly env: Env,
     @InjectQueue(QueueName.Reports) private readonly queue: Queue,
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
@@ -80,9 +82,11 @@ export class ReportExportService implements OnApplicationBootstrap {
         [actor.userId, input.report, input.format, JSON.stringify(input.filters ?? {})],
       );
       await this.audit.record(manager, actor, { action: 'report.export.request', entity: 'report_export', entityId: row.id, before: null, after: { report: input.report, format: input.format, filters: input.filters ?? {} } });
+      // Through the outbox, in the same transaction: the request needs no Redis, and a job lost
+      // with Redis (flush, restart) is put back by the relay's reconciliation.
+      await this.outbox.add(manager, [{ kind: JobName.ReportExportBuild, payload: { exportId: String(row.id) } }]);
       return String(row.id);
     });
-    await this.queue.add(JobName.ReportExportBuild, { exportId: id } satisfies JobPayloads[JobName.ReportExportBuild], { ...DEFAULT_JOB_OPTIONS, attempts: 3, jobId: `report-export-${id}` });
     return { id, status: 'queued' };
   }
 
@@ -120,7 +124,10 @@ export class ReportExportService implements OnApplicationBootstrap {
       [payload.exportId],
     );
     const row = claimed[0];
-    if (!row) return { status: 'gone' };
+    if (!row) {
+      if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
+      return { status: 'gone' };
+    }
     const [user] = await this.dataSource.query(`SELECT id, login, role, organisation_id, collaborator_id, disabled_at FROM app_user WHERE id = $1`, [row.requested_by]);
     try {
       if (!user || user.disabled_at) throw new Error('the requesting account is disabled or gone');
@@ -135,9 +142,11 @@ export class ReportExportService implements OnApplicationBootstrap {
                 expires_at = now() + make_interval(hours => $5) WHERE id = $1`,
         [row.id, path, fileName, size, this.env.EXPORT_RETENTION_HOURS],
       );
+      if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
       return { status: 'ready' };
     } catch (error) {
       await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [row.id, String((error as Error).message ?? error)]);
+      if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
       throw error;
     }
   }

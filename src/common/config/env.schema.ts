@@ -223,6 +223,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   NOTIFICATION_WEBHOOK_PER_SECOND = 50;
 
+  /** Seconds a worker holds a message it is sending; if it dies mid-send, the message is due again after this. */
+  @Transform(toInt) @IsInt() @Min(2) @Max(3_600)
+  NOTIFICATION_LEASE_SECONDS = 300;
+
   /** Local hour (Asia/Ho_Chi_Minh) at which secretaries get their daily summary. */
   @Transform(toInt) @IsInt() @Min(0) @Max(23)
   SECRETARY_SUMMARY_HOUR = 17;

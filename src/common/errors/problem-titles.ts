@@ -5,6 +5,7 @@
 export const PROBLEM_TITLES: Record<string, { en: string; vi: string }> = {
   VALIDATION_FAILED: { en: 'Invalid request', vi: 'Yêu cầu không hợp lệ' },
   MALFORMED_JSON: { en: 'Malformed JSON body', vi: 'Nội dung JSON không đúng định dạng' },
+  MALFORMED_MULTIPART: { en: 'Malformed multipart body', vi: 'Nội dung multipart không đúng định dạng' },
   UNSUPPORTED_MEDIA_TYPE: { en: 'Unsupported media type', vi: 'Kiểu nội dung không được hỗ trợ' },
   PAYLOAD_TOO_LARGE: { en: 'Request body too large', vi: 'Nội dung gửi lên quá lớn' },
   ROUTE_NOT_FOUND: { en: 'No such route', vi: 'Không có đường dẫn này' },

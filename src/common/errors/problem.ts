@@ -96,6 +96,10 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
       return expected(build(fastifyError.statusCode, httpStatusCode(fastifyError.statusCode), 'The request could not be read'));
     }
   }
+  // Busboy's errors for a multipart body that does not parse (wrong boundary, truncated, bad headers).
+  if (error instanceof Error && /multipart|boundary|part header/i.test(error.message) && !(error instanceof QueryFailedError)) {
+    return expected(build(400, 'MALFORMED_MULTIPART', 'The multipart body could not be read'));
+  }
   if (error instanceof SyntaxError && /JSON/.test(error.message)) {
     return expected(build(400, 'MALFORMED_JSON', 'The body is not valid JSON'));
   }
@@ -111,6 +115,15 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
   const code = (error as { code?: string } | undefined)?.code;
   if (code && PG_CONNECTION_CODES.has(code)) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'), { 'retry-after': '5' });
+  }
+  // Redis away (ioredis: command timeout, no connection and no offline queue, retries exhausted).
+  if (error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || /^Command timed out$|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(error.message))) {
+    return expected(build(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'), { 'retry-after': '5' });
+  }
+  // A connection lost inside a transaction: TypeORM releases the runner, and the ROLLBACK then fails
+  // with QueryRunnerProviderAlreadyReleasedError instead of the original connection error.
+  if (error instanceof Error && (error.name === 'QueryRunnerProviderAlreadyReleasedError' || /not queryable|Client was closed/i.test(error.message))) {
+    return expected(build(503, 'SERVICE_UNAVAILABLE', 'The database connection was lost; try again shortly'), { 'retry-after': '2' });
   }
   if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'The database is busy; try again shortly'), { 'retry-after': '2' });

@@ -22,6 +22,8 @@ export class MetricsService implements OnModuleInit {
 
   onModuleInit(): void {
     collectDefaultMetrics({ register: this.registry });
+    // /metrics is unauthenticated: the runtime's exact version would tell an attacker which CVEs to try.
+    this.registry.removeSingleMetric('nodejs_version_info');
     const queues = ALL_QUEUES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     new Gauge({
       name: 'queue_jobs',

@@ -56,7 +56,8 @@ export interface JobPayloads {
   [JobName.CampaignFanOut]: { outboxId: string; campaignId: string };
   [JobName.CampaignRemind]: { outboxId: string; campaignId: string; remindAt: string };
   [JobName.CampaignExpire]: { outboxId: string; campaignId: string; deadline: string };
-  [JobName.ReportExportBuild]: { exportId: string };
+  /** Put on the queue by the outbox relay (`outboxId`); jobs added before exports used the outbox have none. */
+  [JobName.ReportExportBuild]: { outboxId?: string; exportId: string };
   [JobName.ReportExportCleanup]: { requestedAt: string };
   [JobName.NotificationRelay]: Record<string, never>;
   [JobName.NotificationSchedule]: Record<string, never>;

@@ -1,0 +1,34 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '../errors/domain.error.js';
+
+/** Deeper than any DTO nests; class-transformer and class-validator recurse, so depth is bounded first. */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Prepares every parsed JSON body and query string before validation: strings (values and keys)
+ * become NFC, so Vietnamese typed with decomposed marks is stored and compared composed; NUL
+ * characters (which PostgreSQL text cannot hold) and nesting beyond MAX_INPUT_DEPTH are refused
+ * with a 400 instead of failing deep inside the stack.
+ */
+export function normalizeInput(value: unknown, field = '', depth = 0): unknown {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw inputError('NUL_CHARACTER', field, 'Text may not contain the NUL character (U+0000)');
+    return value.normalize('NFC');
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_INPUT_DEPTH) throw inputError('TOO_DEEP', field, `Input nests deeper than ${MAX_INPUT_DEPTH} levels`);
+  if (Array.isArray(value)) return value.map((v, i) => normalizeInput(v, `${field}${field ? '.' : ''}${i}`, depth + 1));
+  // Query objects have a null prototype: copy into one of the same kind.
+  const out = Object.create(Object.getPrototypeOf(value) === null ? null : Object.prototype) as Record<string, unknown>;
+  for (const [key, v] of Object.entries(value)) {
+    const k = normalizeInput(key, field, depth) as string;
+    const path = `${field}${field ? '.' : ''}${k}`;
+    // defineProperty keeps a client's "__proto__" key an inert own field (the validator rejects it).
+    Object.defineProperty(out, k, { value: normalizeInput(v, path, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function inputError(code: string, field: string, message: string): DomainError {
+  return new DomainError('VALIDATION_FAILED', HttpStatus.BAD_REQUEST, message, {}, [{ field: field || '(body)', code, message }]);
+}
