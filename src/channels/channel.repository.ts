@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
-import { keysetClauses, parseSort, type SortColumn } from '../common/database/keyset.js';
+import { parseSort, type SortColumn } from '../common/database/keyset.js';
 import { foldedSearch, hasSearch, isTrigramSearch, listSql, type SearchPage, toListPage } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
@@ -67,8 +67,7 @@ export class ChannelRepository {
       query.active === undefined ? 'TRUE' : `ch.active = ${params.add(query.active)}`,
     ];
     const capped = hasSearch(query.q) && !options.exhaustive;
-    const keyset = keysetClauses(sort, 'ch.id', query.cursor, params, isTrigramSearch(query.q));
-    const sql = listSql({ columns: COLUMNS, from: FROM, idColumn: 'ch.id', where, keyset, limitParam: params.add(limit + 1), capped });
+    const sql = listSql({ columns: COLUMNS, from: FROM, idColumn: 'ch.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
     return toListPage(await this.dataSource.query(sql, params.values), limit, sort, capped);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { collaboratorInScope, organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
-import { keysetClauses, parseSort, type Sort, type SortColumn } from '../common/database/keyset.js';
+import { parseSort, type Sort, type SortColumn } from '../common/database/keyset.js';
 import { foldedSearch, hasSearch, isTrigramSearch, listSql, type SearchPage, toListPage } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
@@ -59,8 +59,7 @@ export function collaboratorListSql(
     query.active === undefined ? 'TRUE' : `c.active = ${params.add(query.active)}`,
   ];
   const capped = hasSearch(query.q) && !options.exhaustive;
-  const keyset = keysetClauses(sort, 'c.id', query.cursor, params, isTrigramSearch(query.q));
-  const sql = listSql({ columns: COLUMNS, from: FROM, idColumn: 'c.id', where, keyset, limitParam: params.add(limit + 1), capped });
+  const sql = listSql({ columns: COLUMNS, from: FROM, idColumn: 'c.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
   return { sql, params: params.values, sort, limit, capped };
 }
 

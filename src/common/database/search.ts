@@ -1,6 +1,6 @@
 import type { SqlParams } from '../auth/scope.js';
 import { escapeLike, toNfc } from '../text/vietnamese.util.js';
-import { type Page, type Sort, toPage } from './keyset.js';
+import { keysetClauses, type Page, type Sort, toPage } from './keyset.js';
 
 /**
  * Diacritic- and case-insensitive substring search on a stored generated `search` column
@@ -45,32 +45,43 @@ export interface ListSqlParts {
   idColumn: string;
   /** Filters (scope, search, …), ANDed. */
   where: string[];
-  keyset: { orderBy: string; after: string; sortValue: string };
-  /** The page size + 1 parameter placeholder. */
-  limitParam: string;
+  sort: Sort;
+  cursor: string | undefined;
+  /** Page size (one more row is fetched to know whether there is a next page). */
+  limit: number;
+  params: SqlParams;
   /** Cap the matches (`SEARCH_CAP`): interactive searches. Exports (every match) pass false. */
   capped: boolean;
+  /** A trigram search is among the filters (see `keysetClauses`). */
+  selectiveFilter: boolean;
 }
 
 /**
- * The list query. Uncapped: filter, order, keyset, limit. Capped: the first SEARCH_CAP + 1 matching
- * ids in index order (no sort, so the scan stops there), the first SEARCH_CAP of those ordered and
- * paged by the keyset; the same candidates for every page of one search while the rows do not
- * change, so paging returns each listed row once. `foundCount` tells whether the cap cut the list.
+ * The list query. Uncapped: filter, order, keyset, limit. Capped: the ids and sort keys of the
+ * first SEARCH_CAP + 1 matches in index order (no sort, so the scan stops there); the first
+ * SEARCH_CAP of those ordered and paged by the keyset; the full rows fetched for that page only.
+ * Every page of one search starts from the same candidates while the rows do not change, so
+ * paging lists each of them once. `foundCount` tells whether the cap cut the list.
  */
 export function listSql(parts: ListSqlParts): string {
-  const { columns, from, idColumn, where, keyset, limitParam } = parts;
+  const { columns, from, idColumn, where, sort, cursor, params, limit } = parts;
   if (!parts.capped) {
+    const keyset = keysetClauses(sort, idColumn, cursor, params, parts.selectiveFilter);
     return `SELECT ${columns}, ${keyset.sortValue} FROM ${from}
-      WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${limitParam}`;
+      WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${params.add(limit + 1)}`;
   }
-  return `WITH found AS MATERIALIZED (SELECT ${idColumn} AS id FROM ${from} WHERE ${where.join(' AND ')} LIMIT ${SEARCH_CAP + 1}),
-      listed AS (SELECT id FROM found LIMIT ${SEARCH_CAP})
-    SELECT page.*, f.n AS "foundCount" FROM (SELECT count(*)::int AS n FROM found) f
+  const onFound: Sort = { ...sort, column: { ...sort.column, sql: 'l.sort_key' } };
+  const keyset = keysetClauses(onFound, 'l.id', cursor, params);
+  const dir = sort.descending ? 'DESC' : 'ASC';
+  return `WITH found AS MATERIALIZED (
+        SELECT ${idColumn} AS id, ${sort.column.sql} AS sort_key FROM ${from} WHERE ${where.join(' AND ')} LIMIT ${SEARCH_CAP + 1}),
+      listed AS (SELECT id, sort_key FROM found LIMIT ${SEARCH_CAP}),
+      page AS (SELECT l.id, l.sort_key FROM listed l WHERE ${keyset.after} ${keyset.orderBy} LIMIT ${params.add(limit + 1)})
+    SELECT p.*, f.n AS "foundCount" FROM (SELECT count(*)::int AS n FROM found) f
     LEFT JOIN LATERAL (
-      SELECT ${columns}, ${keyset.sortValue} FROM ${from}
-       WHERE ${idColumn} IN (SELECT id FROM listed) AND ${keyset.after} ${keyset.orderBy} LIMIT ${limitParam}
-    ) page ON TRUE`;
+      SELECT ${columns}, (${sort.column.sql})::text AS "sortValue" FROM ${from} JOIN page ON page.id = ${idColumn}
+       ORDER BY page.sort_key ${dir}, page.id ${dir}
+    ) p ON TRUE`;
 }
 
 export interface SearchPage<T> extends Page<T> {
