@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Redis } from 'ioredis';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +12,13 @@ import { fanout } from './scenarios/fanout.js';
 import { importScenario } from './scenarios/import.js';
 import { reports } from './scenarios/reports.js';
 import { ensureBenchCounter } from './lib/bench-counter.js';
+import { clearRedisPrefix } from './lib/redis.js';
 import { curveChart } from './lib/cost-curve.js';
 import { generateDataset, NATIONAL, type GenerateReport } from './lib/generate.js';
 import { readRuns, renderLatestBlock, updateReadme } from './lib/readme.js';
 import { renderChart, type ChartSpec } from './lib/svg-chart.js';
 import { httpFramework } from './scenarios/http-framework.js';
+import { scaleOut } from './scenarios/scale-out.js';
 import { search } from './scenarios/search.js';
 import type { BenchContext, ScenarioResult } from './types.js';
 
@@ -29,10 +30,11 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   complete,
   reports,
   search,
+  'scale-out': scaleOut,
 };
 
 /** Scenarios that do not need the generated directory (the runner skips generation for them alone). */
-const DATA_FREE = new Set(['http-framework']);
+const DATA_FREE = new Set(['http-framework', 'scale-out']);
 
 const RESULTS_DIR = 'bench/results';
 const CHARTS_DIR = 'bench/charts';
@@ -42,23 +44,6 @@ const README = 'bench/README.md';
 export function benchDatabaseName(scale: 'province' | 'national', collaborators: number): string {
   if (scale === 'province') return 'outreach_bench_province';
   return collaborators === NATIONAL.collaborators ? 'outreach_bench_national' : `outreach_bench_national_${collaborators}`;
-}
-
-async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
-  let removed = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
 }
 
 /**

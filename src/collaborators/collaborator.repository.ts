@@ -59,7 +59,7 @@ export function collaboratorListSql(
     query.active === undefined ? 'TRUE' : `c.active = ${params.add(query.active)}`,
   ];
   const capped = hasSearch(query.q) && !options.exhaustive;
-  const sql = listSql({ columns: COLUMNS, from: FROM, idColumn: 'c.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
+  const sql = listSql({ columns: COLUMNS, from: FROM, filterFrom: 'collaborator c', idColumn: 'c.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
   return { sql, params: params.values, sort, limit, capped };
 }
 

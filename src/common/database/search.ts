@@ -41,6 +41,8 @@ export interface ListSqlParts {
   columns: string;
   /** FROM clause with its aliases, e.g. `collaborator c JOIN organisation o ON …`. */
   from: string;
+  /** FROM clause the filters need (default `from`): the base table alone saves a join per candidate. */
+  filterFrom?: string;
   /** The row's id column, e.g. `c.id`. */
   idColumn: string;
   /** Filters (scope, search, …), ANDed. */
@@ -74,7 +76,7 @@ export function listSql(parts: ListSqlParts): string {
   const keyset = keysetClauses(onFound, 'l.id', cursor, params);
   const dir = sort.descending ? 'DESC' : 'ASC';
   return `WITH found AS MATERIALIZED (
-        SELECT ${idColumn} AS id, ${sort.column.sql} AS sort_key FROM ${from} WHERE ${where.join(' AND ')} LIMIT ${SEARCH_CAP + 1}),
+        SELECT ${idColumn} AS id, ${sort.column.sql} AS sort_key FROM ${parts.filterFrom ?? from} WHERE ${where.join(' AND ')} LIMIT ${SEARCH_CAP + 1}),
       listed AS (SELECT id, sort_key FROM found LIMIT ${SEARCH_CAP}),
       page AS (SELECT l.id, l.sort_key FROM listed l WHERE ${keyset.after} ${keyset.orderBy} LIMIT ${params.add(limit + 1)})
     SELECT p.*, f.n AS "foundCount" FROM (SELECT count(*)::int AS n FROM found) f
