@@ -18,6 +18,8 @@ import { generateDataset, NATIONAL, type GenerateReport } from './lib/generate.j
 import { readRuns, renderLatestBlock, updateReadme } from './lib/readme.js';
 import { renderChart, type ChartSpec } from './lib/svg-chart.js';
 import { httpFramework } from './scenarios/http-framework.js';
+import { fanoutCurve } from './scenarios/fanout-curve.js';
+import { meTasks } from './scenarios/me-tasks.js';
 import { scaleOut } from './scenarios/scale-out.js';
 import { search } from './scenarios/search.js';
 import type { BenchContext, ScenarioResult } from './types.js';
@@ -31,10 +33,12 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   reports,
   search,
   'scale-out': scaleOut,
+  'me-tasks': meTasks,
+  'fanout-curve': fanoutCurve,
 };
 
 /** Scenarios that do not need the generated directory (the runner skips generation for them alone). */
-const DATA_FREE = new Set(['http-framework', 'scale-out']);
+const DATA_FREE = new Set(['http-framework', 'scale-out', 'me-tasks', 'fanout-curve']);
 
 const RESULTS_DIR = 'bench/results';
 const CHARTS_DIR = 'bench/charts';

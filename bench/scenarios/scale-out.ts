@@ -179,8 +179,14 @@ async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv
 
     // Completion: every API at once, 50 connections in all, each request a different channel task.
     const ids: string[] = (
-      await ds.query(`SELECT id::text FROM share_task WHERE campaign_id = ANY($1::uuid[]) AND channel_id IS NOT NULL AND status = 'pending' ORDER BY random()`, [campaignIds])
+      // Facebook channels only: the proof link below is a Facebook post (a link must match the channel's platform).
+      await ds.query(
+        `SELECT id::text FROM share_task WHERE campaign_id = ANY($1::uuid[]) AND platform IN ('facebook_page', 'facebook_group') AND status = 'pending' ORDER BY random()`,
+        [campaignIds],
+      )
     ).map((r: { id: string }) => r.id);
+    // Proof links are unique across runs (a link already given as proof is refused).
+    const runTag = `${Date.now()}${topology.apis}${topology.workers}`;
     let next = 0;
     let ok = 0;
     const statuses: Record<string, number> = {};
@@ -202,7 +208,7 @@ async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv
                   ...req,
                   path: `/api/v1/tasks/${ids[k]}/complete`,
                   headers: { ...person.headers, 'content-type': 'application/json', 'idempotency-key': `scale-${k}` },
-                  body: JSON.stringify({ proofUrl: `https://www.facebook.com/benchpage/posts/${topology.apis}${topology.workers}${k}` }),
+                  body: JSON.stringify({ proofUrl: `https://www.facebook.com/benchpage/posts/${runTag}${k}` }),
                 };
               },
               onResponse: (status, body) => {
@@ -222,8 +228,8 @@ async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv
       `SELECT (SELECT count(*)::int FROM share_task WHERE campaign_id = ANY($1::uuid[]) AND status = 'done') AS done,
               (SELECT count(*)::int FROM share_task WHERE id = ANY($2::bigint[]) AND status = 'done') AS "doneSent",
               (SELECT coalesce(sum(done), 0)::int FROM campaign_progress WHERE campaign_id = ANY($1::uuid[])) AS counted,
-              (SELECT count(*)::int FROM audit_log WHERE entity = 'share_task' AND action = 'task.complete' AND entity_id = ANY($3::text[])) AS audited,
-              (SELECT count(*)::int FROM (SELECT entity_id FROM audit_log WHERE entity = 'share_task' AND action = 'task.complete' AND entity_id = ANY($3::text[]) GROUP BY entity_id HAVING count(*) > 1) d) AS twice`,
+              (SELECT count(*)::int FROM audit_log WHERE entity = 'share_task' AND action IN ('task.complete', 'task.complete-on-behalf') AND entity_id = ANY($3::text[])) AS audited,
+              (SELECT count(*)::int FROM (SELECT entity_id FROM audit_log WHERE entity = 'share_task' AND action IN ('task.complete', 'task.complete-on-behalf') AND entity_id = ANY($3::text[]) GROUP BY entity_id HAVING count(*) > 1) d) AS twice`,
       [campaignIds, sentIds, sentIds],
     );
     if (done !== doneSent) problems.push(`${done - doneSent} done tasks were never sent`);
