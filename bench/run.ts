@@ -15,7 +15,7 @@ import { ensureBenchCounter } from './lib/bench-counter.js';
 import { clearRedisPrefix } from './lib/redis.js';
 import { curveChart } from './lib/cost-curve.js';
 import { generateDataset, NATIONAL, type GenerateReport } from './lib/generate.js';
-import { readRuns, renderLatestBlock, updateReadme } from './lib/readme.js';
+import { readRuns, renderLatestBlock, updateReadme, writeLatest, type RunFile } from './lib/readme.js';
 import { renderChart, type ChartSpec } from './lib/svg-chart.js';
 import { httpFramework } from './scenarios/http-framework.js';
 import { fanoutCurve } from './scenarios/fanout-curve.js';
@@ -153,8 +153,11 @@ async function main(): Promise<void> {
   );
   const file = join(RESULTS_DIR, `${stamp}-${label}.json`);
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(file, JSON.stringify({ scale, label, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts }, null, 2));
+  const run: RunFile & Record<string, unknown> = { scale, label, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts };
+  writeFileSync(file, JSON.stringify(run, null, 2));
   process.stdout.write(`wrote ${file}${charts.length ? ` and ${charts.length} chart(s)` : ''}\n`);
+  // Kept per scale and scenario under bench/results/latest (committed), so a --skip-readme run can be folded in later (npm run bench:readme).
+  for (const kept of writeLatest(RESULTS_DIR, run)) process.stdout.write(`kept ${kept}\n`);
   if (!values['skip-readme']) {
     const chartFiles = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.svg')).map((f) => `charts/${f}`);
     updateReadme(README, renderLatestBlock(readRuns(RESULTS_DIR), chartFiles));

@@ -64,7 +64,7 @@ export async function startProcess(role: 'api' | 'worker', index: number, env: E
   const proc: AppProcess = { role, index, pid: child.pid!, child, output: () => output, stop: () => stopChild(child, 20_000) };
   if (port) {
     proc.url = `http://127.0.0.1:${port}`;
-    await waitUntil(async () => child.exitCode !== null || (await fetch(`${proc.url}/health`)).ok, `${role} ${index} on port ${port}`, 120_000).catch((error: unknown) => {
+    await waitUntil(async () => child.exitCode !== null || (await fetch(`${proc.url}/health`)).ok, `${role} ${index} on port ${port}`, 300_000).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw new Error(`${String(error)}\n${output.slice(-2000)}`);
     });
@@ -72,7 +72,7 @@ export async function startProcess(role: 'api' | 'worker', index: number, env: E
   }
   // The worker says so over IPC once its queues are consumed (src/worker.ts).
   else {
-    await waitUntil(async () => ready || child.exitCode !== null, `worker ${index} to be ready`, 120_000).catch((error: unknown) => {
+    await waitUntil(async () => ready || child.exitCode !== null, `worker ${index} to be ready`, 300_000).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw new Error(`${String(error)}\n${output.slice(-2000)}`);
     });
