@@ -80,8 +80,15 @@ interface Latest {
 }
 
 export function latestResults(runs: readonly RunFile[]): Latest[] {
+  // The newest good result per scale and scenario; a failed run shows only where nothing succeeded.
   const byKey = new Map<string, Latest>();
-  for (const run of runs) for (const result of run.results) byKey.set(`${run.label ?? run.scale}/${result.name}`, { scale: run.label ?? run.scale, at: run.at, command: run.command, result });
+  for (const run of runs) {
+    for (const result of run.results) {
+      const key = `${run.label ?? run.scale}/${result.name}`;
+      if (result.summary.startsWith('FAILED') && byKey.has(key) && !byKey.get(key)!.result.summary.startsWith('FAILED')) continue;
+      byKey.set(key, { scale: run.label ?? run.scale, at: run.at, command: run.command, result });
+    }
+  }
   return [...byKey.values()].sort((a, b) => a.result.name.localeCompare(b.result.name) || a.scale.localeCompare(b.scale));
 }
 

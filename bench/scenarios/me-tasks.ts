@@ -46,11 +46,13 @@ export async function meTasks(ctx: BenchContext): Promise<ScenarioResult> {
     await app.close();
   }
 
-  const noopServer = await startBaselineServer('noop', { env: ctx.env });
+  // Generous start timeouts: on the shared 2-core machine a Nest app can take minutes to boot.
+  const startTimeoutMs = 300_000;
+  const noopServer = await startBaselineServer('noop', { env: ctx.env, startTimeoutMs });
   const noop = await measure(noopServer, '/noop', ctx).finally(() => noopServer.stop());
-  const updateServer = await startBaselineServer('update', { env: ctx.env, poolSize: ctx.poolSize });
+  const updateServer = await startBaselineServer('update', { env: ctx.env, poolSize: ctx.poolSize, startTimeoutMs });
   const update = await measure(updateServer, '/update', ctx, {}, 'POST').finally(() => updateServer.stop());
-  const api = await startAppServer({ env: ctx.env });
+  const api = await startAppServer({ env: ctx.env, startTimeoutMs });
   let page: LoadResult & { rss: RssFigures };
   let whole: LoadResult & { rss: RssFigures };
   let items: number;
