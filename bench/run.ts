@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Redis } from 'ioredis';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +13,15 @@ import { fanout } from './scenarios/fanout.js';
 import { importScenario } from './scenarios/import.js';
 import { reports } from './scenarios/reports.js';
 import { ensureBenchCounter } from './lib/bench-counter.js';
+import { clearRedisPrefix } from './lib/redis.js';
 import { curveChart } from './lib/cost-curve.js';
 import { generateDataset, NATIONAL, type GenerateReport } from './lib/generate.js';
-import { readRuns, renderLatestBlock, updateReadme } from './lib/readme.js';
+import { readRuns, renderLatestBlock, updateReadme, writeLatest, type RunFile } from './lib/readme.js';
 import { renderChart, type ChartSpec } from './lib/svg-chart.js';
 import { httpFramework } from './scenarios/http-framework.js';
+import { fanoutCurve } from './scenarios/fanout-curve.js';
+import { meTasks } from './scenarios/me-tasks.js';
+import { scaleOut } from './scenarios/scale-out.js';
 import { search } from './scenarios/search.js';
 import type { BenchContext, ScenarioResult } from './types.js';
 
@@ -31,13 +34,17 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   reports,
   export: exportScenario,
   search,
+  'scale-out': scaleOut,
+  'me-tasks': meTasks,
+  'fanout-curve': fanoutCurve,
 };
 
 /**
  * Scenarios that do not need the generated directory (the runner skips generation for them
- * alone): reports and export load their own data into a database of their own.
+ * alone): reports and export load their own data into databases of their own; scale-out, me-tasks
+ * and fanout-curve make their own small directories.
  */
-const DATA_FREE = new Set(['http-framework', 'reports', 'export']);
+const DATA_FREE = new Set(['http-framework', 'reports', 'export', 'scale-out', 'me-tasks', 'fanout-curve']);
 
 const RESULTS_DIR = 'bench/results';
 const CHARTS_DIR = 'bench/charts';
@@ -47,23 +54,6 @@ const README = 'bench/README.md';
 export function benchDatabaseName(scale: 'province' | 'national', collaborators: number): string {
   if (scale === 'province') return 'outreach_bench_province';
   return collaborators === NATIONAL.collaborators ? 'outreach_bench_national' : `outreach_bench_national_${collaborators}`;
-}
-
-async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
-  let removed = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) removed += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
 }
 
 /**
@@ -169,8 +159,11 @@ async function main(): Promise<void> {
   );
   const file = join(RESULTS_DIR, `${stamp}-${label}.json`);
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-  writeFileSync(file, JSON.stringify({ scale, label, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts }, null, 2));
+  const run: RunFile & Record<string, unknown> = { scale, label, database: dbName, redisPrefix, clearedRedisKeys: cleared, command, at: new Date().toISOString(), dataset, results, charts };
+  writeFileSync(file, JSON.stringify(run, null, 2));
   process.stdout.write(`wrote ${file}${charts.length ? ` and ${charts.length} chart(s)` : ''}\n`);
+  // Kept per scale and scenario under bench/results/latest (committed), so a --skip-readme run can be folded in later (npm run bench:readme).
+  for (const kept of writeLatest(RESULTS_DIR, run)) process.stdout.write(`kept ${kept}\n`);
   if (!values['skip-readme']) {
     const chartFiles = readdirSync(CHARTS_DIR).filter((f) => f.endsWith('.svg')).map((f) => `charts/${f}`);
     updateReadme(README, renderLatestBlock(readRuns(RESULTS_DIR), chartFiles));

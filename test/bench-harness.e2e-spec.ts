@@ -3,12 +3,15 @@
  * ancestors, idempotency), the separate-process baseline servers with RSS sampling, and the pure
  * helpers (cost curves, SVG charts, README block).
  */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyGrowth, costCurve, curveChart, growthExponent, runCostCurve } from '../bench/lib/cost-curve.js';
 import { arrayLiteral, copyField, generateDataset, nationalSizes, nationalTree, rowId } from '../bench/lib/generate.js';
 import { runLoad } from '../bench/lib/http-load.js';
-import { END_MARKER, renderLatestBlock, replaceBlock, START_MARKER, type RunFile } from '../bench/lib/readme.js';
+import { END_MARKER, readRuns, renderLatestBlock, replaceBlock, START_MARKER, writeLatest, type RunFile } from '../bench/lib/readme.js';
 import { measureServerRss } from '../bench/lib/rss.js';
 import { startBaselineServer } from '../bench/lib/servers.js';
 import { niceTicks, renderChart } from '../bench/lib/svg-chart.js';
@@ -69,16 +72,22 @@ describe('bench data generator (COPY)', () => {
     expect((await generateDataset(url, { scale: 'national', collaborators: 5000 })).skipped).toBe(true);
   });
 
-  it('measures search with EXPLAIN and a 100× smaller baseline, leaving the schema as migrated', async () => {
+  it('measures the app\'s search SQL before and after the cap with EXPLAIN and a 100× smaller baseline, leaving the schema as migrated', async () => {
+    const tablesBefore = await client.query(`SELECT count(*)::int n FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'collaborator'`);
     const result = await search({ scale: 'national', seconds: 1, env: { DATABASE_URL: url }, databaseUrl: url });
-    const figures = result.figures as { full: { p50Ms: number }; baseline: { rows: number }; explain: Record<string, string> };
+    const figures = result.figures as { before: { p50Ms: number }; after: { p50Ms: number; perQuery: Record<string, { rows: number }> }; baseline: { rows: number }; plans: Record<string, string> };
     expect(figures.baseline.rows).toBe(50);
-    expect(figures.full.p50Ms).toBeGreaterThan(0);
-    expect(Object.values(figures.explain)[0]).toMatch(/Execution Time/);
+    expect(figures.before.p50Ms).toBeGreaterThan(0);
+    expect(figures.after.p50Ms).toBeGreaterThan(0);
+    // the capped query finds what the exhaustive one finds on a small table (first page of 50)
+    expect(Object.values(figures.after.perQuery).some((q) => q.rows > 0)).toBe(true);
+    expect(Object.values(figures.plans)[0]).toMatch(/Execution Time/);
+    expect(Object.keys(figures.plans).some((k) => k.startsWith('exhaustive: '))).toBe(true);
     expect(result.targets?.[0]).toMatchObject({ id: 'search-p50', atTargetScale: false });
     expect(result.curves?.[0]?.points).toHaveLength(3);
-    const whatIf = await client.query(`SELECT count(*)::int n FROM pg_indexes WHERE indexname LIKE 'bench_whatif%'`);
-    expect(whatIf.rows[0].n).toBe(0);
+    expect(result.curves?.[0]?.baseline?.points).toHaveLength(3);
+    const tablesAfter = await client.query(`SELECT count(*)::int n FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'collaborator'`);
+    expect(tablesAfter.rows[0].n).toBe(tablesBefore.rows[0].n);
   });
 });
 
@@ -187,5 +196,27 @@ describe('bench helpers', () => {
     expect(next).not.toContain('stale');
     expect(next).toContain('tail');
     expect(replaceBlock('# B\n', block)).toContain(START_MARKER);
+  });
+
+  it('keeps the newest good result per scale and scenario under latest/, so runs from several branches fold into one block', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-latest-'));
+    try {
+      const search = (at: string, summary: string): RunFile => ({ scale: 'national', label: 'national', at, results: [{ name: 'search', figures: {}, summary }] });
+      writeLatest(dir, search('2026-01-02T00:00:00Z', 'second'));
+      writeLatest(dir, search('2026-01-01T00:00:00Z', 'first (older, ignored)'));
+      writeLatest(dir, { scale: 'national', label: 'national', at: '2026-01-03T00:00:00Z', results: [{ name: 'search', figures: {}, summary: 'FAILED: boom' }] });
+      // another engineer's scenario, and a timestamped run file that is not committed
+      writeLatest(dir, { scale: 'province', label: 'province', at: '2026-01-01T00:00:00Z', results: [{ name: 'reports', figures: {}, summary: 'reports ok' }] });
+      writeFileSync(join(dir, '2026-01-04-province.json'), JSON.stringify({ scale: 'province', label: 'province', at: '2026-01-04T00:00:00Z', results: [{ name: 'me-tasks', figures: {}, summary: 'inbox ok' }] }));
+      expect(readdirSync(join(dir, 'latest')).sort()).toEqual(['national--search.json', 'province--reports.json']);
+      const block = renderLatestBlock(readRuns(dir), []);
+      expect(block).toContain('| second |');
+      expect(block).not.toContain('first (older');
+      expect(block).not.toContain('FAILED');
+      expect(block).toContain('| reports ok |');
+      expect(block).toContain('| inbox ok |');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -194,4 +194,48 @@ describe('managing collaborators', () => {
     const foreign = await call('GET', `/api/v1/collaborators/export?format=csv`, world.secretaryB.headers);
     expect(foreign.body).not.toContain('Nguyễn Văn An');
   });
+
+  it('a search matching more than 1,000 people lists 1,000 of them in name order and says so; the export has every match', async () => {
+    await ctx.dataSource.query(
+      `INSERT INTO collaborator (code, organisation_id, full_name)
+       SELECT 'LB-' || n, $1, 'Lê Bench ' || lpad(n::text, 4, '0') FROM generate_series(1, 1005) n`,
+      [world.unitB.id],
+    );
+    const page = async (headers: Record<string, string>, query: string) => {
+      const res = await call('GET', `/api/v1/collaborators?${query}`, headers);
+      expect(res.statusCode).toBe(200);
+      return res.json() as { items: Array<{ id: string; fullName: string }>; nextCursor: string | null; truncated?: boolean };
+    };
+
+    // paging through the capped list: 1,000 distinct people, in name order across pages, each page flagged
+    const listed: Array<{ id: string; fullName: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const body = await page(world.admin.headers, `q=le%20bench&limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(body.truncated).toBe(true);
+      listed.push(...body.items);
+      cursor = body.nextCursor;
+    } while (cursor);
+    expect(listed).toHaveLength(1000);
+    expect(new Set(listed.map((c) => c.id)).size).toBe(1000);
+    const names = listed.map((c) => c.fullName);
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+
+    // a narrower search is exact and not flagged; a list without a search has no flag
+    const narrow = await page(world.admin.headers, 'q=le%20bench%20100&limit=200');
+    expect(narrow.items.map((c) => c.fullName)).toEqual(['Lê Bench 1000', 'Lê Bench 1001', 'Lê Bench 1002', 'Lê Bench 1003', 'Lê Bench 1004', 'Lê Bench 1005']);
+    expect(narrow.truncated).toBe(false);
+    expect((await page(world.admin.headers, 'limit=1')).truncated).toBeUndefined();
+
+    // another organisation's secretary finds none of them
+    const foreign = await page(world.secretaryA.headers, 'q=le%20bench&limit=200');
+    expect(foreign.items).toEqual([]);
+    expect(foreign.truncated).toBe(false);
+
+    // the export is not capped
+    const csv = await call('GET', '/api/v1/collaborators/export?format=csv&q=le%20bench', world.admin.headers);
+    expect(csv.statusCode).toBe(200);
+    const records: string[][] = parse(csv.rawPayload, { bom: true });
+    expect(records.slice(1).filter((r) => r[1]!.startsWith('Lê Bench'))).toHaveLength(1005);
+  });
 });

@@ -2,7 +2,7 @@
  * The "latest results" block of bench/README.md, rebuilt from every results file present: for
  * each scale and scenario the newest result wins, so `--only search` does not erase the others.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TARGETS } from '../targets.js';
 import type { ScenarioResult, TargetMark } from '../types.js';
@@ -21,19 +21,55 @@ export interface RunFile {
   charts?: string[];
 }
 
+/**
+ * Every run file under `dir` (`<timestamp>-<label>.json`, not committed) and under `dir/latest`
+ * (one committed file per scale and scenario, see `writeLatest`), oldest first.
+ */
 export function readRuns(dir: string): RunFile[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+  const files = [dir, join(dir, LATEST_DIR)].filter((d) => existsSync(d)).flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.json')).map((f) => join(d, f)));
+  return files
     .map((f) => {
       try {
-        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunFile;
+        return JSON.parse(readFileSync(f, 'utf8')) as RunFile;
       } catch {
         return null;
       }
     })
     .filter((r): r is RunFile => r !== null && Array.isArray(r.results))
     .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** Sub-directory of bench/results holding the newest result per scale and scenario (committed). */
+export const LATEST_DIR = 'latest';
+
+/**
+ * Keeps each successful result as `dir/latest/<label>--<scenario>.json` (replacing an older one
+ * of the same scale and scenario). These files are committed: each engineer's branch carries the
+ * figures of the scenarios they ran, branches merge without conflicts (one file per scenario), and
+ * `npm run bench:readme` rebuilds the README block from all of them. A failed run keeps the last
+ * good result. Returns the files written.
+ */
+export function writeLatest(dir: string, run: RunFile): string[] {
+  const latestDir = join(dir, LATEST_DIR);
+  mkdirSync(latestDir, { recursive: true });
+  const written: string[] = [];
+  for (const result of run.results) {
+    if (result.summary.startsWith('FAILED')) continue;
+    const label = run.label ?? run.scale;
+    const file = join(latestDir, `${label}--${result.name}.json`);
+    if (existsSync(file)) {
+      try {
+        const existing = JSON.parse(readFileSync(file, 'utf8')) as RunFile;
+        if (existing.at > run.at) continue; // a newer result is already there
+      } catch {
+        // unreadable: replace it
+      }
+    }
+    const { charts: _charts, ...rest } = run;
+    writeFileSync(file, `${JSON.stringify({ ...rest, results: [result] }, null, 2)}\n`);
+    written.push(file);
+  }
+  return written;
 }
 
 interface Latest {
@@ -44,8 +80,15 @@ interface Latest {
 }
 
 export function latestResults(runs: readonly RunFile[]): Latest[] {
+  // The newest good result per scale and scenario; a failed run shows only where nothing succeeded.
   const byKey = new Map<string, Latest>();
-  for (const run of runs) for (const result of run.results) byKey.set(`${run.label ?? run.scale}/${result.name}`, { scale: run.label ?? run.scale, at: run.at, command: run.command, result });
+  for (const run of runs) {
+    for (const result of run.results) {
+      const key = `${run.label ?? run.scale}/${result.name}`;
+      if (result.summary.startsWith('FAILED') && byKey.has(key) && !byKey.get(key)!.result.summary.startsWith('FAILED')) continue;
+      byKey.set(key, { scale: run.label ?? run.scale, at: run.at, command: run.command, result });
+    }
+  }
   return [...byKey.values()].sort((a, b) => a.result.name.localeCompare(b.result.name) || a.scale.localeCompare(b.scale));
 }
 

@@ -46,7 +46,7 @@ export class ChannelController {
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
   export(@CurrentActor() actor: Actor, @Query() query: ChannelExportQueryDto, @Res() reply: FastifyReply): void {
     const { format, ...filters } = query;
-    const pages = allPages((cursor) => this.channels.list(actor, { ...filters, cursor, limit: 200 }));
+    const pages = allPages((cursor) => this.channels.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true }));
     sendExport(reply, { format, filename: 'kenh', sheetName: 'Kênh', columns: CHANNEL_EXPORT_COLUMNS, pages }, (error) =>
       this.logger.error({ err: error }, 'Channel export failed mid-stream'),
     );

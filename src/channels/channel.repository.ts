@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
-import { keysetClauses, type Page, parseSort, type SortColumn, toPage } from '../common/database/keyset.js';
-import { foldedSearch, isTrigramSearch } from '../common/database/search.js';
+import { parseSort, type SortColumn } from '../common/database/keyset.js';
+import { foldedSearch, hasSearch, isTrigramSearch, listSql, type SearchPage, toListPage } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
 import type { ChannelDto, ChannelListQueryDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto.js';
@@ -48,7 +48,8 @@ function channelInScope(scope: Scope, params: SqlParams): string {
 export class ChannelRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(scope: Scope, query: ChannelListQueryDto): Promise<Page<ChannelDto>> {
+  /** A search (`q`) lists at most SEARCH_CAP matches unless `exhaustive` (exports). */
+  async list(scope: Scope, query: ChannelListQueryDto, options: { exhaustive?: boolean } = {}): Promise<SearchPage<ChannelDto>> {
     const params = new SqlParams();
     const sort = parseSort(query.sort, CHANNEL_SORTS, 'name');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -65,13 +66,9 @@ export class ChannelRepository {
       query.adminId ? `EXISTS (SELECT 1 FROM channel_admin fa WHERE fa.channel_id = ch.id AND fa.collaborator_id = ${params.add(query.adminId)})` : 'TRUE',
       query.active === undefined ? 'TRUE' : `ch.active = ${params.add(query.active)}`,
     ];
-    const keyset = keysetClauses(sort, 'ch.id', query.cursor, params, isTrigramSearch(query.q));
-    const rows = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${keyset.sortValue} FROM ${FROM}
-        WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${params.add(limit + 1)}`,
-      params.values,
-    );
-    return toPage(rows, limit, sort);
+    const capped = hasSearch(query.q) && !options.exhaustive;
+    const sql = listSql({ columns: COLUMNS, from: FROM, idColumn: 'ch.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
+    return toListPage(await this.dataSource.query(sql, params.values), limit, sort, capped);
   }
 
   async findInScope(scope: Scope, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<ChannelDto | null> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/auth/actor.js';
 import { scopeOf } from '../common/auth/scope.js';
-import type { Page } from '../common/database/keyset.js';
+import type { SearchPage } from '../common/database/search.js';
 import { hasChanges, isUniqueViolation } from '../common/database/sql-write.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../common/errors/domain.error.js';
 import { assertVersion, type ExpectedVersion } from '../common/http/versioning.js';
@@ -27,8 +27,9 @@ export class ChannelService {
     private readonly audit: AuditService,
   ) {}
 
-  list(actor: Actor, query: ChannelListQueryDto): Promise<Page<ChannelDto>> {
-    return this.channels.list(scopeOf(actor), query);
+  /** `exhaustive`: every match of a search (exports), not the first SEARCH_CAP. */
+  list(actor: Actor, query: ChannelListQueryDto, options: { exhaustive?: boolean } = {}): Promise<SearchPage<ChannelDto>> {
+    return this.channels.list(scopeOf(actor), query, options);
   }
 
   async get(actor: Actor, id: string): Promise<ChannelDto> {

@@ -43,7 +43,7 @@ export class CollaboratorController {
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
   export(@CurrentActor() actor: Actor, @Query() query: CollaboratorExportQueryDto, @Res() reply: FastifyReply): void {
     const { format, ...filters } = query;
-    const pages = allPages((cursor) => this.collaborators.list(actor, { ...filters, cursor, limit: 200 }));
+    const pages = allPages((cursor) => this.collaborators.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true }));
     sendExport(reply, { format, filename: 'cong-tac-vien', sheetName: 'Cộng tác viên', columns: COLLABORATOR_EXPORT_COLUMNS, pages }, (error) =>
       this.logger.error({ err: error }, 'Collaborator export failed mid-stream'),
     );

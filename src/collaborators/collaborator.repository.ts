@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { collaboratorInScope, organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
-import { keysetClauses, type Page, parseSort, type SortColumn, toPage } from '../common/database/keyset.js';
-import { foldedSearch, isTrigramSearch } from '../common/database/search.js';
+import { parseSort, type Sort, type SortColumn } from '../common/database/keyset.js';
+import { foldedSearch, hasSearch, isTrigramSearch, listSql, type SearchPage, toListPage } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
 import type { CollaboratorDto, CollaboratorListQueryDto, CreateCollaboratorDto, UpdateCollaboratorDto } from './dto/collaborator.dto.js';
@@ -37,35 +37,45 @@ const WRITABLE: Record<string, string> = {
   boardOptOut: 'board_opt_out',
 };
 
+/** The list query (also timed as is by the search bench, bench/scenarios/search.ts). */
+export function collaboratorListSql(
+  scope: Scope,
+  query: CollaboratorListQueryDto,
+  options: { exhaustive?: boolean } = {},
+): { sql: string; params: unknown[]; sort: Sort; limit: number; capped: boolean } {
+  const params = new SqlParams();
+  const sort = parseSort(query.sort, COLLABORATOR_SORTS, 'fullName');
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const byOrganisation = !query.organisationId
+    ? 'TRUE'
+    : query.includeSubtree === false
+      ? `c.organisation_id = ${params.add(query.organisationId)}`
+      : `c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])`;
+  const where = [
+    collaboratorInScope(scope, 'c.id', 'c.organisation_id', params),
+    foldedSearch('c.search', query.q, params),
+    byOrganisation,
+    query.tag ? `c.tags @> ARRAY[${params.add(query.tag)}]::text[]` : 'TRUE',
+    query.active === undefined ? 'TRUE' : `c.active = ${params.add(query.active)}`,
+  ];
+  const capped = hasSearch(query.q) && !options.exhaustive;
+  const sql = listSql({ columns: COLUMNS, from: FROM, filterFrom: 'collaborator c', idColumn: 'c.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
+  return { sql, params: params.values, sort, limit, capped };
+}
+
 export type CollaboratorChanges = Omit<UpdateCollaboratorDto, 'version'>;
 
 @Injectable()
 export class CollaboratorRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(scope: Scope, query: CollaboratorListQueryDto): Promise<Page<CollaboratorDto>> {
-    const params = new SqlParams();
-    const sort = parseSort(query.sort, COLLABORATOR_SORTS, 'fullName');
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const byOrganisation = !query.organisationId
-      ? 'TRUE'
-      : query.includeSubtree === false
-        ? `c.organisation_id = ${params.add(query.organisationId)}`
-        : `c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])`;
-    const where = [
-      collaboratorInScope(scope, 'c.id', 'c.organisation_id', params),
-      foldedSearch('c.search', query.q, params),
-      byOrganisation,
-      query.tag ? `c.tags @> ARRAY[${params.add(query.tag)}]::text[]` : 'TRUE',
-      query.active === undefined ? 'TRUE' : `c.active = ${params.add(query.active)}`,
-    ];
-    const keyset = keysetClauses(sort, 'c.id', query.cursor, params, isTrigramSearch(query.q));
-    const rows = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${keyset.sortValue} FROM ${FROM}
-        WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${params.add(limit + 1)}`,
-      params.values,
-    );
-    return toPage(rows, limit, sort);
+  /**
+   * A page of people. A search (`q`) lists at most SEARCH_CAP matches (`truncated` says when it
+   * cut) unless `exhaustive` (exports: every match, in order).
+   */
+  async list(scope: Scope, query: CollaboratorListQueryDto, options: { exhaustive?: boolean } = {}): Promise<SearchPage<CollaboratorDto>> {
+    const { sql, params, sort, limit, capped } = collaboratorListSql(scope, query, options);
+    return toListPage(await this.dataSource.query(sql, params), limit, sort, capped);
   }
 
   async findInScope(scope: Scope, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<CollaboratorDto | null> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/auth/actor.js';
 import { type Scope, scopeOf } from '../common/auth/scope.js';
-import type { Page } from '../common/database/keyset.js';
+import type { SearchPage } from '../common/database/search.js';
 import { hasChanges, isUniqueViolation } from '../common/database/sql-write.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/errors/domain.error.js';
 import { assertVersion, type ExpectedVersion } from '../common/http/versioning.js';
@@ -21,8 +21,9 @@ export class CollaboratorService {
     private readonly audit: AuditService,
   ) {}
 
-  list(actor: Actor, query: CollaboratorListQueryDto): Promise<Page<CollaboratorDto>> {
-    return this.collaborators.list(scopeOf(actor), query);
+  /** `exhaustive`: every match of a search (exports), not the first SEARCH_CAP. */
+  list(actor: Actor, query: CollaboratorListQueryDto, options: { exhaustive?: boolean } = {}): Promise<SearchPage<CollaboratorDto>> {
+    return this.collaborators.list(scopeOf(actor), query, options);
   }
 
   async get(actor: Actor, id: string): Promise<CollaboratorDto> {

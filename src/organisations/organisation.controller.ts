@@ -45,7 +45,7 @@ export class OrganisationController {
     const { format, ...filters } = query;
     const parentCodes = new Map<string, string>();
     const pages = allPages(async (cursor) => {
-      const page = await this.organisations.list(actor, { ...filters, cursor, limit: 200 });
+      const page = await this.organisations.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true });
       const missing = [...new Set(page.items.map((o) => o.parentId).filter((p): p is string => !!p && !parentCodes.has(p)))];
       if (missing.length) for (const [id, code] of await this.organisations.codesOf(missing)) parentCodes.set(id, code);
       return page;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
-import { keysetClauses, type Page, parseSort, type SortColumn, toPage } from '../common/database/keyset.js';
-import { foldedSearch, isTrigramSearch } from '../common/database/search.js';
+import { parseSort, type SortColumn } from '../common/database/keyset.js';
+import { foldedSearch, hasSearch, isTrigramSearch, listSql, type SearchPage, toListPage } from '../common/database/search.js';
 import { returnedRows, setClause } from '../common/database/sql-write.js';
 import { DEFAULT_PAGE_SIZE } from '../common/http/list-query.dto.js';
 import type { OrganisationDto, OrganisationListQueryDto } from './dto/organisation.dto.js';
@@ -36,7 +36,8 @@ export type OrganisationChanges = Partial<Pick<OrganisationDto, 'code' | 'name' 
 export class OrganisationRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(scope: Scope, query: OrganisationListQueryDto): Promise<Page<OrganisationDto>> {
+  /** A search (`q`) lists at most SEARCH_CAP matches unless `exhaustive` (exports). */
+  async list(scope: Scope, query: OrganisationListQueryDto, options: { exhaustive?: boolean } = {}): Promise<SearchPage<OrganisationDto>> {
     const params = new SqlParams();
     const sort = parseSort(query.sort, ORGANISATION_SORTS, 'name');
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -48,13 +49,9 @@ export class OrganisationRepository {
       query.subtreeOf ? `o.ancestors @> ARRAY[${params.add(query.subtreeOf)}]::uuid[]` : 'TRUE',
       query.active === undefined ? 'TRUE' : `o.active = ${params.add(query.active)}`,
     ];
-    const keyset = keysetClauses(sort, 'o.id', query.cursor, params, isTrigramSearch(query.q));
-    const rows = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${keyset.sortValue} FROM organisation o
-        WHERE ${[...where, keyset.after].join(' AND ')} ${keyset.orderBy} LIMIT ${params.add(limit + 1)}`,
-      params.values,
-    );
-    return toPage(rows, limit, sort);
+    const capped = hasSearch(query.q) && !options.exhaustive;
+    const sql = listSql({ columns: COLUMNS, from: 'organisation o', idColumn: 'o.id', where, sort, cursor: query.cursor, limit, params, capped, selectiveFilter: isTrigramSearch(query.q) });
+    return toListPage(await this.dataSource.query(sql, params.values), limit, sort, capped);
   }
 
   async findInScope(scope: Scope, id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<OrganisationDto | null> {

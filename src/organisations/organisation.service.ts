@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/auth/actor.js';
 import { scopeOf } from '../common/auth/scope.js';
-import type { Page } from '../common/database/keyset.js';
+import type { SearchPage } from '../common/database/search.js';
 import { hasChanges, isUniqueViolation } from '../common/database/sql-write.js';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '../common/errors/domain.error.js';
 import { assertVersion, type ExpectedVersion } from '../common/http/versioning.js';
@@ -22,8 +22,9 @@ export class OrganisationService {
     private readonly audit: AuditService,
   ) {}
 
-  list(actor: Actor, query: OrganisationListQueryDto): Promise<Page<OrganisationDto>> {
-    return this.organisations.list(scopeOf(actor), query);
+  /** `exhaustive`: every match of a search (exports), not the first SEARCH_CAP. */
+  list(actor: Actor, query: OrganisationListQueryDto, options: { exhaustive?: boolean } = {}): Promise<SearchPage<OrganisationDto>> {
+    return this.organisations.list(scopeOf(actor), query, options);
   }
 
   codesOf(ids: string[]): Promise<Map<string, string>> {

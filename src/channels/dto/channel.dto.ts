@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { ListQueryDto, toBoolean } from '../../common/http/list-query.dto.js';
+import { ListQueryDto, SEARCH_TRUNCATED_DESCRIPTION, toBoolean } from '../../common/http/list-query.dto.js';
 import { ExportFormatDto } from '../../common/http/spreadsheet-export.js';
 import { MAX_URL_LENGTH } from '../channel-url.util.js';
 import { type Platform, PLATFORMS } from '../platform.js';
@@ -209,4 +209,5 @@ export class ChannelDto {
 export class ChannelPageDto {
   @ApiProperty({ type: [ChannelDto] }) items: ChannelDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiPropertyOptional({ description: SEARCH_TRUNCATED_DESCRIPTION }) truncated?: boolean;
 }

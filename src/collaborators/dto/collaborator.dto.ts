@@ -16,7 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { normaliseVietnamesePhone } from '../../directory/phone.util.js';
-import { ListQueryDto, toBoolean } from '../../common/http/list-query.dto.js';
+import { ListQueryDto, SEARCH_TRUNCATED_DESCRIPTION, toBoolean } from '../../common/http/list-query.dto.js';
 import { ExportFormatDto } from '../../common/http/spreadsheet-export.js';
 import { KNOWN_TAGS } from '../collaborator.entity.js';
 
@@ -234,4 +234,5 @@ export class CollaboratorDto {
 export class CollaboratorPageDto {
   @ApiProperty({ type: [CollaboratorDto] }) items: CollaboratorDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiPropertyOptional({ description: SEARCH_TRUNCATED_DESCRIPTION }) truncated?: boolean;
 }

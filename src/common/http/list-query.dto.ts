@@ -32,7 +32,12 @@ export class ListQueryDto {
   @MaxLength(40)
   sort?: string;
 
-  @ApiPropertyOptional({ description: 'Search ignoring Vietnamese diacritics and case ("nguyen van an" finds "Nguyễn Văn An")' })
+  @ApiPropertyOptional({
+    description:
+      'Search ignoring Vietnamese diacritics and case ("nguyen van an" finds "Nguyễn Văn An"). A search lists at most 1,000 matches ' +
+      '(the first the index finds, in the requested order); when more match, the page says `truncated: true`: refine the search. ' +
+      'Exports list every match.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -44,3 +49,7 @@ export class ListQueryDto {
   @IsBoolean()
   active?: boolean;
 }
+
+/** The `truncated` flag of a directory list page (see the `q` parameter). */
+export const SEARCH_TRUNCATED_DESCRIPTION =
+  'Present when `q` is given: true when more than 1,000 rows matched and only the first 1,000 found are listed (in the requested order). Refine the search to see the others.';

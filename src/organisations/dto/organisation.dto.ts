@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { ListQueryDto } from '../../common/http/list-query.dto.js';
+import { ListQueryDto, SEARCH_TRUNCATED_DESCRIPTION } from '../../common/http/list-query.dto.js';
 import { ExportFormatDto } from '../../common/http/spreadsheet-export.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation.entity.js';
 
@@ -142,4 +142,5 @@ export class OrganisationDto {
 export class OrganisationPageDto {
   @ApiProperty({ type: [OrganisationDto] }) items: OrganisationDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  @ApiPropertyOptional({ description: SEARCH_TRUNCATED_DESCRIPTION }) truncated?: boolean;
 }
