@@ -80,6 +80,11 @@ describe('web: an admin imports collaborators from Excel, then composes, targets
     await page.getByLabel('Lời dẫn').fill('Mời mọi người cùng đọc và chia sẻ');
     await page.getByRole('button', { name: 'Thêm nội dung' }).click();
     await page.getByRole('link', { name: 'Tuần lễ lan tỏa', exact: true }).waitFor();
+    // Before launching, the page says how many tasks the launch will create (one item now).
+    const previewLine = page.getByTestId('launch-preview').getByText(/^[1-9]\d* nhiệm vụ \(/);
+    await previewLine.waitFor();
+    await screenshot(page, 'admin-3b-launch-preview');
+    const previewed = Number(/^(\d+)/.exec((await previewLine.textContent()) ?? '')?.[1]);
 
     await page.getByRole('button', { name: 'Phát động' }).click();
     const progress = page.getByTestId('campaign-progress');
@@ -88,6 +93,7 @@ describe('web: an admin imports collaborators from Excel, then composes, targets
     // Unit A and its cell: fanpage A, website A, the cell's Zalo group, and personal shares of
     // everyone active there (3 from the world, 2 imported).
     expect(n).toBeGreaterThanOrEqual(8);
+    expect(n, 'the launch created what the preview said').toBe(previewed);
     await page.getByTestId('progress-total').getByText(String(n)).waitFor();
     await screenshot(page, 'admin-4-campaign-progress');
     await context.close();

@@ -13,6 +13,47 @@ import { CampaignStatus } from './CampaignsPage';
 
 const CATEGORIES = ['good_example', 'official_information', 'event', 'other'];
 
+interface CampaignPreview {
+  items: number;
+  organisations: number;
+  organisationsWithoutChannel: number;
+  channels: number;
+  collaborators: number;
+  tasks: { channel: number; personal: number; total: number };
+}
+
+/** What a launch would create now, counted by the API with the fan-out's own targeting rule. */
+function LaunchPreview({ campaignId, itemCount }: { campaignId: string; itemCount: number }) {
+  const { t, i18n } = useTranslation();
+  const preview = useQuery({
+    queryKey: ['campaign', campaignId, 'preview', itemCount],
+    queryFn: () => api<CampaignPreview>(`/campaigns/${campaignId}/preview`),
+  });
+  const n = (v: number) => formatNumber(v, i18n.language);
+  return (
+    <Card withBorder data-testid="launch-preview">
+      <Title order={3} size="h5">
+        {t('campaigns.previewTitle')}
+      </Title>
+      <QueryState query={preview}>
+        {(p) => (
+          <Stack gap={4}>
+            <Text fw={700} size="lg">
+              {t('campaigns.previewTasks', { total: n(p.tasks.total), channel: n(p.tasks.channel), personal: n(p.tasks.personal) })}
+            </Text>
+            <Text size="sm">{t('campaigns.previewReach', { organisations: n(p.organisations), channels: n(p.channels), collaborators: n(p.collaborators), items: n(p.items) })}</Text>
+            {p.organisationsWithoutChannel > 0 && (
+              <Text size="sm" c="orange.9">
+                {t('campaigns.previewNoChannel', { count: p.organisationsWithoutChannel })}
+              </Text>
+            )}
+          </Stack>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
 function AddItem({ campaignId }: { campaignId: string }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -45,7 +86,7 @@ function AddItem({ campaignId }: { campaignId: string }) {
         <Textarea label={t('campaigns.caption')} value={caption} onChange={(e) => setCaption(e.currentTarget.value)} autosize minRows={2} />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TagsInput label={t('campaigns.hashtags')} value={hashtags} onChange={setHashtags} />
-          <Select label="Category" data={CATEGORIES} value={category} onChange={setCategory} clearable />
+          <Select label={t('campaigns.category')} data={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} value={category} onChange={setCategory} clearable />
         </SimpleGrid>
         {add.error && <ErrorAlert error={add.error} />}
         <Group>
@@ -176,6 +217,7 @@ export function CampaignPage() {
             {t('campaigns.deadline')}: {formatDateTime(c.deadline, i18n.language)}
             {c.startsAt ? ` · ${t('campaigns.startsAt')}: ${formatDateTime(c.startsAt, i18n.language)}` : ''}
           </Text>
+          {c.status === 'draft' && <LaunchPreview campaignId={c.id} itemCount={itemList(items.data).length} />}
           {c.status !== 'draft' && <ProgressPanel campaign={c} />}
           <Card withBorder>
             <Title order={3} size="h4" mb="sm">
