@@ -64,7 +64,7 @@ describe('request logging', { timeout: 120_000 }, () => {
       await call('GET', '/health'),
       await call('GET', '/metrics'),
       await call('GET', '/docs-json'), // Swagger, not a Nest route
-      await call('GET', '/no/such/route'), // 404
+      await call('GET', '/api/v1/no/such/route'), // 404 (outside /api/v1 an unknown path is a web-app route)
     ];
     expect(calls.map((c) => c.status)).toEqual([401, 401, expect.any(Number), 200, 200, 200, 404]);
     const logged = [calls[0]!, calls[1]!, calls[5]!, calls[6]!];
@@ -74,7 +74,7 @@ describe('request logging', { timeout: 120_000 }, () => {
       expect(mine, `log lines of ${c.id}`).toHaveLength(1);
       expect(mine[0]!.res?.statusCode).toBe(c.status);
     }
-    expect(lines().filter((l) => l.msg === 'request completed').map((l) => l.req?.url)).toEqual(['/api/v1/me/notifications', '/admin/queues', '/docs-json', '/no/such/route']);
+    expect(lines().filter((l) => l.msg === 'request completed').map((l) => l.req?.url)).toEqual(['/api/v1/me/notifications', '/admin/queues', '/docs-json', '/api/v1/no/such/route']);
     for (const probe of calls.slice(2, 5)) expect(lines().some((l) => l.req?.id === probe.id)).toBe(false);
   });
 
