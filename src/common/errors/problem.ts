@@ -30,7 +30,8 @@ export interface ProblemOutcome {
   unexpected: boolean;
 }
 
-const PG_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300']);
+// Socket errors, class 08 (connection exception), 57P01–57P03 (shutdown, crash, cannot connect now), 53300 (too many connections).
+const PG_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTCONN', '08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
 
 /** Maps any thrown value to the one error format. Unknown errors reveal nothing but the request id. */
 export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
