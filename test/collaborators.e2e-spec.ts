@@ -195,6 +195,14 @@ describe('managing collaborators', () => {
     expect(foreign.body).not.toContain('Nguyễn Văn An');
   });
 
+  it('answers an export with a bad sort as a 400 problem before any file is sent (the fuzzer found a broken 200/500)', async () => {
+    for (const sort of ['%C0%AF', 'nosuchcolumn']) {
+      const res = await call('GET', `/api/v1/collaborators/export?format=xlsx&sort=${sort}`, world.admin.headers);
+      expect(res.statusCode, sort).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
   it('a search matching more than 1,000 people lists 1,000 of them in name order and says so; the export has every match', async () => {
     await ctx.dataSource.query(
       `INSERT INTO collaborator (code, organisation_id, full_name)

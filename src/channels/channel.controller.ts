@@ -44,10 +44,10 @@ export class ChannelController {
   @RequirePermission('channels.read')
   @ApiOperation({ summary: 'The list as .xlsx or .csv (same filters and scope), streamed' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
-  export(@CurrentActor() actor: Actor, @Query() query: ChannelExportQueryDto, @Res() reply: FastifyReply): void {
+  export(@CurrentActor() actor: Actor, @Query() query: ChannelExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const { format, ...filters } = query;
     const pages = allPages((cursor) => this.channels.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true }));
-    sendExport(reply, { format, filename: 'kenh', sheetName: 'Kênh', columns: CHANNEL_EXPORT_COLUMNS, pages }, (error) =>
+    return sendExport(reply, { format, filename: 'kenh', sheetName: 'Kênh', columns: CHANNEL_EXPORT_COLUMNS, pages }, (error) =>
       this.logger.error({ err: error }, 'Channel export failed mid-stream'),
     );
   }

@@ -41,10 +41,10 @@ export class CollaboratorController {
   @RequirePermission('collaborators.read')
   @ApiOperation({ summary: 'The list as .xlsx or .csv (same filters and scope), streamed' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
-  export(@CurrentActor() actor: Actor, @Query() query: CollaboratorExportQueryDto, @Res() reply: FastifyReply): void {
+  export(@CurrentActor() actor: Actor, @Query() query: CollaboratorExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const { format, ...filters } = query;
     const pages = allPages((cursor) => this.collaborators.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true }));
-    sendExport(reply, { format, filename: 'cong-tac-vien', sheetName: 'Cộng tác viên', columns: COLLABORATOR_EXPORT_COLUMNS, pages }, (error) =>
+    return sendExport(reply, { format, filename: 'cong-tac-vien', sheetName: 'Cộng tác viên', columns: COLLABORATOR_EXPORT_COLUMNS, pages }, (error) =>
       this.logger.error({ err: error }, 'Collaborator export failed mid-stream'),
     );
   }

@@ -41,7 +41,7 @@ export class OrganisationController {
   @RequirePermission('organisations.read')
   @ApiOperation({ summary: 'The list as .xlsx or .csv (same filters and scope), streamed' })
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv')
-  export(@CurrentActor() actor: Actor, @Query() query: OrganisationExportQueryDto, @Res() reply: FastifyReply): void {
+  export(@CurrentActor() actor: Actor, @Query() query: OrganisationExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const { format, ...filters } = query;
     const parentCodes = new Map<string, string>();
     const pages = allPages(async (cursor) => {
@@ -50,7 +50,7 @@ export class OrganisationController {
       if (missing.length) for (const [id, code] of await this.organisations.codesOf(missing)) parentCodes.set(id, code);
       return page;
     });
-    sendExport(reply, { format, filename: 'to-chuc', sheetName: 'Tổ chức', columns: organisationExportColumns(parentCodes), pages }, (error) =>
+    return sendExport(reply, { format, filename: 'to-chuc', sheetName: 'Tổ chức', columns: organisationExportColumns(parentCodes), pages }, (error) =>
       this.logger.error({ err: error }, 'Organisation export failed mid-stream'),
     );
   }

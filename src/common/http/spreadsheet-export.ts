@@ -55,7 +55,15 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
  * Streams a list as .xlsx (frozen bold header row, column widths) or .csv (UTF-8 with BOM so
  * Excel shows Vietnamese correctly). Rows are written as pages arrive; memory stays bounded.
  */
-export function sendExport<T>(reply: FastifyReply, spec: ExportSpec<T>, onError: (error: unknown) => void): void {
+export async function sendExport<T>(reply: FastifyReply, spec: ExportSpec<T>, onError: (error: unknown) => void): Promise<void> {
+  // The first page is read before anything is sent, so a bad filter or sort is answered as a 4xx
+  // problem by the error filter instead of breaking a 200 stream already under way.
+  const iterator = spec.pages[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const pages = (async function* () {
+    for (let next = first; !next.done; next = await iterator.next()) yield next.value;
+  })();
+  spec = { ...spec, pages };
   const body = new PassThrough();
   const stamp = new Date().toISOString().slice(0, 10);
   void reply
