@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { CoreModule, type EnvOverrides } from '../common/core.module.js';
 import { validateEnv } from '../common/config/env.schema.js';
-import { configureJobLocks, QUEUE_PROCESSORS } from '../common/queue/dispatching.processor.js';
+import { configureWorkers, QUEUE_PROCESSORS } from '../common/queue/dispatching.processor.js';
 import { JobRegistry } from '../common/queue/job-registry.service.js';
 import { FEATURE_MODULES } from './feature-modules.js';
 
@@ -10,7 +10,8 @@ import { FEATURE_MODULES } from './feature-modules.js';
 @Module({})
 export class WorkerModule {
   static register(overrides: EnvOverrides = {}): DynamicModule {
-    configureJobLocks(validateEnv({ ...process.env, ...overrides }).QUEUE_LOCK_MS);
+    const env = validateEnv({ ...process.env, ...overrides });
+    configureWorkers({ concurrency: env.WORKER_CONCURRENCY, lockMs: env.QUEUE_LOCK_MS });
     return {
       module: WorkerModule,
       imports: [CoreModule.forRoot('worker', overrides), DiscoveryModule, ...FEATURE_MODULES],

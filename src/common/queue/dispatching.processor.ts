@@ -1,20 +1,13 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { Env } from '../config/env.schema.js';
 import { JobRegistry } from './job-registry.service.js';
 import { QueueName } from './queue.constants.js';
 
 /** Each queue's consumer hands jobs to their `@OnJob` handler; one small class per queue. */
-abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
+abstract class DispatchingProcessor extends WorkerHost {
   // Property injection: subclasses then need no constructor of their own.
   @Inject(JobRegistry) private readonly registry: JobRegistry;
-  @Inject(Env) private readonly env: Env;
-
-  /** Jobs of one queue run up to WORKER_CONCURRENCY at a time in this process (BullMQ applies it live). */
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.env.WORKER_CONCURRENCY;
-  }
 
   override async process(job: Job): Promise<unknown> {
     return this.registry.dispatch(job);
@@ -47,25 +40,26 @@ export class NotificationsZaloProcessor extends DispatchingProcessor {}
 @Processor(QueueName.NotificationsWebhook)
 export class NotificationsWebhookProcessor extends DispatchingProcessor {}
 
-const PROCESSOR_QUEUES: Array<[object, QueueName, object]> = [
-  [MaintenanceProcessor, QueueName.Maintenance, {}],
-  [ImportsProcessor, QueueName.Imports, {}],
-  [CampaignsProcessor, QueueName.Campaigns, {}],
-  [ReportsProcessor, QueueName.Reports, {}],
-  [NotificationsProcessor, QueueName.Notifications, {}],
-  [NotificationsEmailProcessor, QueueName.NotificationsEmail, {}],
-  [NotificationsZaloProcessor, QueueName.NotificationsZalo, {}],
-  [NotificationsWebhookProcessor, QueueName.NotificationsWebhook, {}],
+const PROCESSOR_QUEUES: Array<[object, QueueName]> = [
+  [MaintenanceProcessor, QueueName.Maintenance],
+  [ImportsProcessor, QueueName.Imports],
+  [CampaignsProcessor, QueueName.Campaigns],
+  [ReportsProcessor, QueueName.Reports],
+  [NotificationsProcessor, QueueName.Notifications],
+  [NotificationsEmailProcessor, QueueName.NotificationsEmail],
+  [NotificationsZaloProcessor, QueueName.NotificationsZalo],
+  [NotificationsWebhookProcessor, QueueName.NotificationsWebhook],
 ];
 
 /**
- * How long a job stays claimed by a worker that stopped renewing its lock (killed, frozen) before
- * another worker takes it back (BullMQ lockDuration; the stalled check runs as often). Applied by
- * `WorkerModule.register` from the validated config, before the workers are created.
+ * Worker options from the validated config, applied by `WorkerModule.register` before the workers are
+ * created: how many jobs of each queue run at once in this process (WORKER_CONCURRENCY), and how long
+ * a job stays claimed by a worker that stopped renewing its lock (killed, frozen) before another worker
+ * takes it back (QUEUE_LOCK_MS: BullMQ lockDuration; the stalled check runs as often).
  */
-export function configureJobLocks(lockMs: number): void {
-  for (const [processor, queue, options] of PROCESSOR_QUEUES) {
-    Processor(queue, { ...options, lockDuration: lockMs, stalledInterval: lockMs })(processor as never);
+export function configureWorkers(options: { concurrency: number; lockMs: number }): void {
+  for (const [processor, queue] of PROCESSOR_QUEUES) {
+    Processor(queue, { concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs })(processor as never);
   }
 }
 
