@@ -49,10 +49,28 @@ export class AuditService {
    * them to what changed, as `record` would.
    */
   insertSelect(actor: Actor, entry: { action: string; entity: string; entityId: string; before: string; after: string }, from: string, params: SqlParams): string {
+    return this.insertSelectColumns({
+      actorUserId: `${params.add(actor.login.startsWith('system:') ? null : actor.userId)}::uuid`,
+      actorLogin: params.add(actor.login),
+      actorRole: params.add(actor.role),
+      action: params.add(entry.action),
+      entity: params.add(entry.entity),
+      entityId: entry.entityId,
+      before: entry.before,
+      after: entry.after,
+      requestId: params.add(actor.requestId ?? null),
+      ip: params.add(actor.ip ?? null),
+    }, from);
+  }
+
+  /**
+   * `insertSelect` with every column an SQL expression over `from`: for a statement that changes
+   * many rows on behalf of many actors at once (a batch), one audit row per row of `from`.
+   */
+  insertSelectColumns(columns: Record<'actorUserId' | 'actorLogin' | 'actorRole' | 'action' | 'entity' | 'entityId' | 'before' | 'after' | 'requestId' | 'ip', string>, from: string): string {
+    const c = columns;
     return `INSERT INTO audit_log (actor_user_id, actor_login, actor_role, action, entity, entity_id, before, after, request_id, ip)
-            SELECT ${params.add(actor.login.startsWith('system:') ? null : actor.userId)}::uuid, ${params.add(actor.login)}, ${params.add(actor.role)},
-                   ${params.add(entry.action)}, ${params.add(entry.entity)}, ${entry.entityId}, ${entry.before}, ${entry.after},
-                   ${params.add(actor.requestId ?? null)}, ${params.add(actor.ip ?? null)}
+            SELECT ${c.actorUserId}, ${c.actorLogin}, ${c.actorRole}, ${c.action}, ${c.entity}, ${c.entityId}, ${c.before}, ${c.after}, ${c.requestId}, ${c.ip}
               FROM ${from}`;
   }
 }

@@ -362,15 +362,23 @@ const PROOF_FAMILIES: Record<Platform, readonly HostFamily[] | null> = {
   website: null, // any public host
 };
 
+/** A proof link parsed and its host classified once, to check against several platforms. */
+export type ParsedProofUrl = ReturnType<typeof parseProofUrl>;
+
+export function parseProofUrl(raw: string) {
+  const result = parsePublicHttpUrl(raw);
+  if (!result.ok) return { ok: false as const, reason: result.reason };
+  return { ok: true as const, parsed: result.parsed, ...classifyHost(result.parsed.host) };
+}
+
 /**
  * Validates the link a collaborator submits as proof of a share. Paths keep their case (post ids
  * such as Facebook's `pfbid…` are case-sensitive); only hosts and tracking params are normalised.
  */
-export function checkProofUrl(platform: Platform, raw: string): ProofUrlResult {
-  const result = parsePublicHttpUrl(raw);
-  if (!result.ok) return { ok: false, code: 'PROOF_URL_INVALID', reason: result.reason };
-  const { parsed } = result;
-  const { family, host } = classifyHost(parsed.host);
+export function checkProofUrl(platform: Platform, raw: string | ParsedProofUrl): ProofUrlResult {
+  const proof = typeof raw === 'string' ? parseProofUrl(raw) : raw;
+  if (!proof.ok) return { ok: false, code: 'PROOF_URL_INVALID', reason: proof.reason };
+  const { parsed, family, host } = proof;
 
   const allowed = PROOF_FAMILIES[platform];
   if (allowed !== null && !allowed.includes(family)) {

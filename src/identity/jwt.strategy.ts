@@ -6,11 +6,13 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { DataSource } from 'typeorm';
 import type { Actor, Role } from '../common/auth/actor.js';
 import { Env } from '../common/config/env.schema.js';
+import { MicroBatcher } from '../common/database/micro-batcher.js';
 import type { AccessTokenClaims } from './token.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface UserRow {
+  ord: number;
   id: string;
   login: string;
   role: Role;
@@ -23,12 +25,17 @@ interface UserRow {
  * a disabled or deleted account is refused at once, whatever its token says. A collaborator's
  * organisation is read from its person record, so moving the person moves its scope. A token
  * whose session (`sid`) was revoked — logout, refresh-token reuse, disabling — is refused too.
+ * Every request still reads the user at the time it arrives; concurrent requests' reads go to the
+ * database together as one statement (MicroBatcher), so authentication costs one round trip per
+ * batch instead of one per request under load.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly users: MicroBatcher<{ userId: string; sessionId: string | null }, UserRow | undefined>;
+
   constructor(
     env: Env,
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -40,25 +47,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       ignoreExpiration: false,
       passReqToCallback: true,
     });
+    this.users = new MicroBatcher((lookups) => loadUsers(dataSource, lookups), {
+      name: 'auth_user',
+      maxBatch: 256,
+      maxInFlight: Math.max(2, Math.floor(env.DATABASE_POOL_SIZE / 4)),
+    });
   }
 
   async validate(request: FastifyRequest, claims: AccessTokenClaims): Promise<Actor | false> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return false;
     const sessionId = typeof claims.sid === 'string' && UUID.test(claims.sid) ? claims.sid : null;
     if (claims.sid !== undefined && !sessionId) return false;
-    // A logged-out session (its refresh-token family revoked) ends its access tokens too; one
-    // indexed probe on refresh_token(family_id) in the same query.
-    const rows: UserRow[] = await this.dataSource.query(
-      `SELECT u.id, u.login, u.role,
-              CASE WHEN u.role = 'collaborator' THEN c.organisation_id ELSE u.organisation_id END AS organisation_id,
-              u.collaborator_id
-         FROM app_user u
-         LEFT JOIN collaborator c ON c.id = u.collaborator_id
-        WHERE u.id = $1 AND u.disabled_at IS NULL
-          AND ($2::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.family_id = $2::uuid AND r.revoked_at IS NOT NULL))`,
-      [claims.sub, sessionId],
-    );
-    const user = rows[0];
+    const user = await this.users.submit({ userId: claims.sub, sessionId });
     if (!user) return false;
     return {
       userId: user.id,
@@ -71,4 +71,25 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       ip: request.ip,
     };
   }
+}
+
+/**
+ * The users of a batch of tokens, one row per lookup that passes (by `ord`, its position). A
+ * logged-out session (its refresh-token family revoked) ends its access tokens too: one indexed
+ * probe on refresh_token(family_id) per lookup, in the same statement.
+ */
+async function loadUsers(dataSource: DataSource, lookups: Array<{ userId: string; sessionId: string | null }>): Promise<Array<UserRow | undefined>> {
+  const rows: UserRow[] = await dataSource.query(
+    `SELECT x.ord::int AS ord, u.id, u.login, u.role,
+            CASE WHEN u.role = 'collaborator' THEN c.organisation_id ELSE u.organisation_id END AS organisation_id,
+            u.collaborator_id
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(user_id, session_id, ord)
+       JOIN app_user u ON u.id = x.user_id AND u.disabled_at IS NULL
+       LEFT JOIN collaborator c ON c.id = u.collaborator_id
+      WHERE x.session_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.family_id = x.session_id AND r.revoked_at IS NOT NULL)`,
+    [lookups.map((l) => l.userId), lookups.map((l) => l.sessionId)],
+  );
+  const found = new Array<UserRow | undefined>(lookups.length);
+  for (const row of rows) found[row.ord - 1] = row;
+  return found;
 }

@@ -10,6 +10,7 @@ import { checkTaskProof } from './proof.util.js';
 import { assignedTo, TASK_ID_PATTERN, taskInScope } from './task-scope.js';
 import { ITEM_COLUMNS, type TaskRow, type TaskView, toTaskView } from './task.view.js';
 import { NotificationService } from '../notifications/notification.service.js';
+import { CompletionBatchService } from './completion-batch.service.js';
 
 
 interface LoadedTask extends TaskRow {
@@ -33,6 +34,7 @@ export class TaskService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly notifications: NotificationService,
+    private readonly batched: CompletionBatchService,
   ) {}
 
   async list(actor: Actor, query: ListTasksQuery): Promise<{ items: TaskView[]; nextCursor: string | null }> {
@@ -110,15 +112,27 @@ export class TaskService {
   }
 
   /**
-   * Two round trips and no explicit transaction: the task is read (access, status, proof check in
-   * code), then one statement claims the idempotency key, makes the conditional UPDATE (…WHERE
-   * status IN (pending, expired)) and writes the audit row; the share_task triggers add it to the
-   * counters in that statement, so counter rows stay locked only until its own commit.
+   * The common case (an open task, a covering actor, a proof link of its platform) is one statement
+   * shared with concurrent completions (CompletionBatchService). Anything else — or a batch that
+   * could not apply — takes the step-by-step path below, which answers precisely why not.
    */
   async complete(actor: Actor, id: string, dto: CompleteTaskDto, idempotencyKey: string | undefined): Promise<CompletionResult> {
     if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 200)) {
       throw new UnprocessableError('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1–200 characters');
     }
+    if (!TASK_ID_PATTERN.test(id)) throw new NotFoundError('Task', id);
+    const done = await this.batched.complete(actor, id, dto.proofUrl, dto.note ?? null, idempotencyKey ?? null);
+    if (done) return { task: toTaskView(done), created: true };
+    return this.completeStepByStep(actor, id, dto, idempotencyKey);
+  }
+
+  /**
+   * Two round trips and no explicit transaction: the task is read (access, status, proof check in
+   * code), then one statement claims the idempotency key, makes the conditional UPDATE (…WHERE
+   * status IN (pending, expired)) and writes the audit row; the share_task triggers add it to the
+   * counters in that statement, so counter rows stay locked only until its own commit.
+   */
+  private async completeStepByStep(actor: Actor, id: string, dto: CompleteTaskDto, idempotencyKey: string | undefined): Promise<CompletionResult> {
     const m = this.dataSource.manager;
     const task = await this.loadForActor(m, actor, id, false, idempotencyKey);
     if (task.key_task_id !== null && task.key_task_id !== String(task.id)) {

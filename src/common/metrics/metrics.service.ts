@@ -2,7 +2,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { microBatchTotals } from '../database/micro-batcher.js';
 import { ALL_QUEUES } from '../queue/queue.constants.js';
 import { withTimeout } from '../util/with-timeout.util.js';
 
@@ -24,6 +25,22 @@ export class MetricsService implements OnModuleInit {
     collectDefaultMetrics({ register: this.registry });
     // /metrics is unauthenticated: the runtime's exact version would tell an attacker which CVEs to try.
     this.registry.removeSingleMetric('nodejs_version_info');
+    // Requests ÷ batches = how many requests shared a statement (see MicroBatcher).
+    for (const [field, name, help] of [
+      ['batches', 'db_batches_total', 'Statements run by each request batcher'],
+      ['requests', 'db_batched_requests_total', 'Requests served by those statements'],
+    ] as const) {
+      new Counter({
+        name,
+        help,
+        labelNames: ['batch'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [batch, total] of microBatchTotals()) this.inc({ batch }, total[field]);
+        },
+      });
+    }
     const queues = ALL_QUEUES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     new Gauge({
       name: 'queue_jobs',
