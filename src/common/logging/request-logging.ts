@@ -15,6 +15,8 @@ export function registerRequestLogging(fastify: FastifyInstance, options: Params
     // nestjs-pino builds its root logger when Nest initialises; requests come later.
     httpLogger ??= pinoHttp({ ...(options.pinoHttp as object), logger: PinoLogger.root });
     httpLogger(request.raw, reply.raw);
-    context.runInContext(done, { bindings: { req: request.raw } });
+    // What Nest code logs meanwhile carries the request's id (its line above has the rest): a
+    // plain object, so the context logger does not serialise and redact the whole request again.
+    context.runInContext(done, { bindings: { req: { id: request.id } } });
   });
 }
