@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { ensureBenchCounter, UPDATE_ROWS } from '../lib/bench-counter.js';
+import { BASELINE_APPLICATION_NAME, ensureBenchCounter, UPDATE_ROWS } from '../lib/bench-counter.js';
 
 const POOL = Symbol('pg-pool');
 
@@ -74,7 +74,7 @@ async function start(mode: string): Promise<void> {
     if (mode === 'noop') {
       app = await NestFactory.create<NestFastifyApplication>(NoopModule, adapter, { logger: false });
     } else {
-      const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.BENCH_POOL_SIZE ?? 20) });
+      const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.BENCH_POOL_SIZE ?? 20), application_name: BASELINE_APPLICATION_NAME });
       await ensureBenchCounter(pool);
       cleanup = () => pool.end();
       app = await NestFactory.create<NestFastifyApplication>(updateModule(pool), adapter, { logger: false });
