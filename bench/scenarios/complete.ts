@@ -174,6 +174,13 @@ export async function complete(ctx: BenchContext): Promise<ScenarioResult> {
       { id: 'complete-p99', met: measured.p99Ms < 50, measured: `p99 ${measured.p99Ms} ms` },
       { id: 'complete-rss', met: rss.peakRssMb < 300, measured: `peak RSS ${rss.peakRssMb} MB` },
     ],
+    note:
+      'Ratio = the median over 3 rounds of complete req/s ÷ the bare one-UPDATE route\'s req/s, the two servers taking turns under load (50 connections each, ' +
+      `${ctx.seconds} s windows). "CPU per request" = user+system CPU of the server process and of its Postgres backends (found by application_name) ÷ requests, ` +
+      'averaged over the rounds: a cost the shared machine\'s load hardly moves, so its ratio (baseline ÷ app) is the capacity ratio on a machine of their own. ' +
+      'Completions arriving together share one statement (CompletionBatchService; "completions per statement" from /metrics), and so do the token-user lookups. ' +
+      'Most of the remaining cost is in the API process, not Postgres: per request the JWT check through passport (~15% of the busy CPU profile, BENCH_CPU_PROF), ' +
+      'class-validator (~6%), pino-http\'s per-request child logger (~5–8%), and Node\'s HTTP and promise-hook machinery; the database side is within 1.5–2× of the baseline\'s one UPDATE.',
     summary: `CPU per request ${cost((r) => r.cpuPerRequestMs).toFixed(2)} ms vs ${cost((r) => r.baselineCpuPerRequestMs).toFixed(2)} ms (×${cpuRatio.toFixed(2)}); complete ${measured.requestsPerSecond} req/s p99 ${measured.p99Ms} ms, RSS ${rss.peakRssMb} MB, ${batching.task_complete?.mean.toFixed(1) ?? '?'} completions per statement (${counts.done} completions by ${people.length} people of ${HOT_ORGANISATIONS} organisations; counters say ${counts.counted}) vs bare UPDATE ${baseline.requestsPerSecond} req/s p99 ${baseline.p99Ms} ms`,
   };
 }
