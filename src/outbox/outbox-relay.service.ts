@@ -28,6 +28,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
     @InjectQueue(QueueName.Campaigns) private readonly campaigns: Queue,
     @InjectQueue(QueueName.Reports) private readonly reports: Queue,
+    @InjectQueue(QueueName.Imports) private readonly imports: Queue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -68,6 +69,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const queue = JOB_QUEUE[kind as keyof typeof JOB_QUEUE];
     if (queue === QueueName.Campaigns) return this.campaigns;
     if (queue === QueueName.Reports) return this.reports;
+    if (queue === QueueName.Imports) return this.imports;
     throw new Error(`Outbox kind "${kind}" has no queue`);
   }
 
