@@ -1,10 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '../common/config/env.schema.js';
 import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
-import { JOB_QUEUE, QueueName } from '../common/queue/queue.constants.js';
+import { JOB_QUEUE, JobName, QueueName } from '../common/queue/queue.constants.js';
 import { outboxJobId, type OutboxRow } from './outbox.service.js';
 
 const BATCH = 200;
@@ -73,9 +73,17 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     throw new Error(`Outbox kind "${kind}" has no queue`);
   }
 
+  /** Retries of a kind, when they differ from the queue's defaults (DEFAULT_JOB_OPTIONS). */
+  private retryOptions(kind: string): Pick<JobsOptions, 'attempts' | 'backoff'> {
+    if (kind === JobName.ReportExportBuild) {
+      return { attempts: this.env.EXPORT_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.EXPORT_RETRY_DELAY_MS } };
+    }
+    return {};
+  }
+
   private async enqueue(row: OutboxRow): Promise<void> {
     const delay = Math.max(0, new Date(row.available_at).getTime() - Date.now());
-    await this.queueFor(row.kind).add(row.kind, { ...row.payload, outboxId: String(row.id) }, { jobId: outboxJobId(row), delay });
+    await this.queueFor(row.kind).add(row.kind, { ...row.payload, outboxId: String(row.id) }, { jobId: outboxJobId(row), delay, ...this.retryOptions(row.kind) });
   }
 
   /** Moves one batch of unprocessed rows onto the queue; returns how many. */
