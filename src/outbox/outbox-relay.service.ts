@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '../common/config/env.schema.js';
 import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
 import { JOB_QUEUE, JobName, QueueName } from '../common/queue/queue.constants.js';
+import { isRedisOutageError } from '../common/redis/redis-outage.js';
 import { outboxJobId, type OutboxRow } from './outbox.service.js';
 
 const BATCH = 200;
@@ -50,7 +51,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       this.running = this.relayOnce()
         .then((moved) => this.schedulePoll(moved === BATCH ? 0 : this.env.OUTBOX_POLL_MS))
         .catch((error: unknown) => {
-          this.logger.warn(`Outbox relay failed, retrying: ${String(error)}`);
+          // Redis away: already logged once for the outage (redis-outage.ts); the rows wait in Postgres.
+          if (isRedisOutageError(error)) this.logger.debug(`Outbox relay waits for Redis: ${String(error)}`);
+          else this.logger.warn(`Outbox relay failed, retrying: ${String(error)}`);
           this.schedulePoll(this.env.OUTBOX_POLL_MS * 4);
         });
     }, delay);
@@ -60,7 +63,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     if (this.stopped) return;
     this.reconcileTimer = setTimeout(() => {
       this.reconcile()
-        .catch((error: unknown) => this.logger.warn(`Outbox reconciliation failed: ${String(error)}`))
+        .catch((error: unknown) =>
+          isRedisOutageError(error)
+            ? this.logger.debug(`Outbox reconciliation waits for Redis: ${String(error)}`)
+            : this.logger.warn(`Outbox reconciliation failed: ${String(error)}`),
+        )
         .finally(() => this.scheduleReconcile(this.env.OUTBOX_RECONCILE_MS));
     }, delay);
   }
