@@ -11,7 +11,8 @@ import { type SpawnedService, spawnService } from '../support/spawn-service.js';
  * Redis faults on a private redis-server: FLUSHALL, a restart (empty, as after a crash without
  * persistence), and a freeze (SIGSTOP: connections open, nothing answers). The API keeps answering
  * (503 only for readiness), report exports requested meanwhile are all built exactly once, by a
- * worker process that is never restarted.
+ * worker process that is never restarted. An API process and that worker log each outage once
+ * (every ioredis connection has an error listener: nothing unhandled, nothing on stderr).
  */
 describe('faults: Redis flushed, restarted, unreachable', () => {
   let redis: PrivateRedis;
