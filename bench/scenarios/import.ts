@@ -12,8 +12,9 @@ const ROWS = 10_000;
 const TARGET_MS = 10_000;
 
 /**
- * 10,000 collaborator rows through the real path: multipart upload to the API, the job through
- * Redis, the worker parsing, validating and upserting, until the import reads `done`. Then the
+ * 10,000 collaborator rows through the real path: multipart upload to the API, its intent through
+ * the outbox (the worker's relay polls every OUTBOX_POLL_MS) and Redis, the worker parsing,
+ * validating and upserting, until the import reads `done`. Then the
  * same file again (every row unchanged), and the same rows as .xlsx.
  */
 export async function importScenario(ctx: BenchContext): Promise<ScenarioResult> {

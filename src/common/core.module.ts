@@ -8,8 +8,13 @@ import { Env, validateEnv } from './config/env.schema.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { loggerOptions } from './logging/logger.options.js';
 import { ALL_QUEUES, DEFAULT_JOB_OPTIONS } from './queue/queue.constants.js';
+import { WatchedQueue, WatchedWorker } from './queue/watched-queue.js';
 import { redisOptionsFromUrl } from './redis/redis-options.js';
 import { RedisModule } from './redis/redis.module.js';
+
+// Every queue and worker BullModule creates reports its Redis connection errors (one warning per outage).
+BullModule.queueClass = WatchedQueue;
+BullModule.workerClass = WatchedWorker;
 
 export type EnvOverrides = Record<string, string | undefined>;
 export type ProcessRole = 'api' | 'worker';

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Inject } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Logger } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
@@ -13,6 +13,10 @@ const CHECK_TIMEOUT_MS = 1_500;
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Readiness');
+  /** What failed at the last probe ('' when ready): a change is logged, not every probe. */
+  private lastFailing = '';
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
@@ -35,10 +39,16 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Problem details naming the failing dependency in `checks`' })
   async ready(): Promise<unknown> {
     try {
-      return await this.health.check([() => this.postgres(), () => this.redisPing(), () => this.migrations()]);
+      const result = await this.health.check([() => this.postgres(), () => this.redisPing(), () => this.migrations()]);
+      if (this.lastFailing) this.logger.log(`Ready again (${this.lastFailing} answered)`);
+      this.lastFailing = '';
+      return result;
     } catch (error) {
       const checks = (error as { response?: { error?: Record<string, unknown>; details?: unknown } }).response;
       const failing = Object.keys(checks?.error ?? {});
+      const now = failing.join(', ') || 'unknown';
+      if (now !== this.lastFailing) this.logger.warn({ checks: checks?.error }, `Not ready: ${now} unavailable`);
+      this.lastFailing = now;
       throw new DomainError(
         'SERVICE_UNAVAILABLE',
         HttpStatus.SERVICE_UNAVAILABLE,

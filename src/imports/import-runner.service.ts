@@ -5,6 +5,7 @@ import type { Role } from '../common/auth/actor.js';
 import { type Scope, scopeOf } from '../common/auth/scope.js';
 import { OnJob } from '../common/queue/on-job.decorator.js';
 import { JobName, type JobPayloads } from '../common/queue/queue.constants.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import {
   type AuditActor,
   setChannelAdmins,
@@ -56,10 +57,21 @@ type Applied = Map<number, boolean>;
 export class ImportRunnerService {
   private readonly logger = new Logger(ImportRunnerService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   @OnJob(JobName.ImportRun)
   async handle(payload: JobPayloads[JobName.ImportRun], job: Job): Promise<{ status: string }> {
+    const outcome = await this.run(payload, job);
+    // Finished one way or the other (done, failed for good, or already finished): reconciliation
+    // leaves the intent alone. A retryable failure throws above and keeps it open.
+    if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
+    return outcome;
+  }
+
+  private async run(payload: JobPayloads[JobName.ImportRun], job: Job): Promise<{ status: string }> {
     const claimed = await this.claim(payload.importId);
     if (!claimed) return { status: 'skipped' }; // gone, or already finished by an earlier attempt
     try {
@@ -87,8 +99,10 @@ export class ImportRunnerService {
         return { status: 'failed' };
       }
       const attempts = job.opts.attempts ?? 1;
-      if (job.attemptsMade + 1 >= attempts) await this.fail(claimed.id, `the import could not be completed; quote import ${claimed.id} when reporting it`);
+      const last = job.attemptsMade + 1 >= attempts;
+      if (last) await this.fail(claimed.id, `the import could not be completed; quote import ${claimed.id} when reporting it`);
       this.logger.error({ err: error, importId: claimed.id }, 'Import failed');
+      if (last && payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
       throw error;
     }
   }

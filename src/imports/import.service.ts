@@ -1,11 +1,10 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { HttpStatus, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/auth/actor.js';
 import { organisationInScope, type Scope, SqlParams } from '../common/auth/scope.js';
-import { DomainError, NotFoundError } from '../common/errors/domain.error.js';
-import { JobName, type JobPayloads, QueueName } from '../common/queue/queue.constants.js';
+import { NotFoundError } from '../common/errors/domain.error.js';
+import { JobName } from '../common/queue/queue.constants.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import type { ImportDto } from './dto/import.dto.js';
 import type { ImportUpload } from './import-upload.js';
 import type { ImportKind, ImportStatus, Rejection } from './import.types.js';
@@ -34,36 +33,37 @@ interface ImportRow {
 export class ImportService {
   constructor(
     private readonly dataSource: DataSource,
-    @InjectQueue(QueueName.Imports) private readonly queue: Queue<JobPayloads[JobName.ImportRun]>,
+    private readonly outbox: OutboxService,
   ) {}
 
-  /** Stores the upload in Postgres (any worker can read it) and queues its processing. */
+  /**
+   * Stores the upload in Postgres (any worker can read it) and, in the same transaction, the intent
+   * to run it (outbox): accepting an upload needs no Redis, and a job Redis loses is put back by the
+   * relay's reconciliation.
+   */
   async start(actor: Actor, upload: ImportUpload): Promise<{ id: string }> {
-    const [row] = (await this.dataSource.query(
-      `INSERT INTO import_job (kind, dry_run, file_name, file_format, file_size, file, actor_user_id, actor_login, actor_role, organisation_id, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [
-        upload.kind,
-        upload.dryRun,
-        upload.fileName,
-        upload.format,
-        upload.file.length,
-        upload.file,
-        actor.userId,
-        actor.login,
-        actor.role,
-        actor.role === 'admin' ? null : actor.organisationId,
-        actor.requestId ?? null,
-      ],
-    )) as Array<{ id: string }>;
-    const id = row!.id;
-    try {
-      await this.queue.add(JobName.ImportRun, { importId: id }, { jobId: `import-${id}` });
-    } catch {
-      await this.dataSource.query(`UPDATE import_job SET status = 'failed', finished_at = now(), failure_reason = 'could not be queued' WHERE id = $1`, [id]);
-      throw new DomainError('SERVICE_UNAVAILABLE', HttpStatus.SERVICE_UNAVAILABLE, 'The job queue is unavailable; try again shortly');
-    }
-    return { id };
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = (await manager.query(
+        `INSERT INTO import_job (kind, dry_run, file_name, file_format, file_size, file, actor_user_id, actor_login, actor_role, organisation_id, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+        [
+          upload.kind,
+          upload.dryRun,
+          upload.fileName,
+          upload.format,
+          upload.file.length,
+          upload.file,
+          actor.userId,
+          actor.login,
+          actor.role,
+          actor.role === 'admin' ? null : actor.organisationId,
+          actor.requestId ?? null,
+        ],
+      )) as Array<{ id: string }>;
+      const id = row!.id;
+      await this.outbox.add(manager, [{ kind: JobName.ImportRun, payload: { importId: id } }]);
+      return { id };
+    });
   }
 
   /** An import the caller may see: its own scope's (a secretary's subtree), all for admins; else 404. */

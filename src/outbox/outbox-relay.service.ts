@@ -1,10 +1,11 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '../common/config/env.schema.js';
 import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
-import { JOB_QUEUE, QueueName } from '../common/queue/queue.constants.js';
+import { JOB_QUEUE, JobName, QueueName } from '../common/queue/queue.constants.js';
+import { isRedisOutageError } from '../common/redis/redis-outage.js';
 import { outboxJobId, type OutboxRow } from './outbox.service.js';
 
 const BATCH = 200;
@@ -28,6 +29,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
     @InjectQueue(QueueName.Campaigns) private readonly campaigns: Queue,
     @InjectQueue(QueueName.Reports) private readonly reports: Queue,
+    @InjectQueue(QueueName.Imports) private readonly imports: Queue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,7 +51,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       this.running = this.relayOnce()
         .then((moved) => this.schedulePoll(moved === BATCH ? 0 : this.env.OUTBOX_POLL_MS))
         .catch((error: unknown) => {
-          this.logger.warn(`Outbox relay failed, retrying: ${String(error)}`);
+          // Redis away: already logged once for the outage (redis-outage.ts); the rows wait in Postgres.
+          if (isRedisOutageError(error)) this.logger.debug(`Outbox relay waits for Redis: ${String(error)}`);
+          else this.logger.warn(`Outbox relay failed, retrying: ${String(error)}`);
           this.schedulePoll(this.env.OUTBOX_POLL_MS * 4);
         });
     }, delay);
@@ -59,7 +63,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     if (this.stopped) return;
     this.reconcileTimer = setTimeout(() => {
       this.reconcile()
-        .catch((error: unknown) => this.logger.warn(`Outbox reconciliation failed: ${String(error)}`))
+        .catch((error: unknown) =>
+          isRedisOutageError(error)
+            ? this.logger.debug(`Outbox reconciliation waits for Redis: ${String(error)}`)
+            : this.logger.warn(`Outbox reconciliation failed: ${String(error)}`),
+        )
         .finally(() => this.scheduleReconcile(this.env.OUTBOX_RECONCILE_MS));
     }, delay);
   }
@@ -68,12 +76,21 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     const queue = JOB_QUEUE[kind as keyof typeof JOB_QUEUE];
     if (queue === QueueName.Campaigns) return this.campaigns;
     if (queue === QueueName.Reports) return this.reports;
+    if (queue === QueueName.Imports) return this.imports;
     throw new Error(`Outbox kind "${kind}" has no queue`);
+  }
+
+  /** Retries of a kind, when they differ from the queue's defaults (DEFAULT_JOB_OPTIONS). */
+  private retryOptions(kind: string): Pick<JobsOptions, 'attempts' | 'backoff'> {
+    if (kind === JobName.ReportExportBuild) {
+      return { attempts: this.env.EXPORT_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.EXPORT_RETRY_DELAY_MS } };
+    }
+    return {};
   }
 
   private async enqueue(row: OutboxRow): Promise<void> {
     const delay = Math.max(0, new Date(row.available_at).getTime() - Date.now());
-    await this.queueFor(row.kind).add(row.kind, { ...row.payload, outboxId: String(row.id) }, { jobId: outboxJobId(row), delay });
+    await this.queueFor(row.kind).add(row.kind, { ...row.payload, outboxId: String(row.id) }, { jobId: outboxJobId(row), delay, ...this.retryOptions(row.kind) });
   }
 
   /** Moves one batch of unprocessed rows onto the queue; returns how many. */

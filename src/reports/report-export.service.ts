@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, Inject } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -116,8 +116,15 @@ export class ReportExportService implements OnApplicationBootstrap {
     return { path: row.storage_path, fileName: row.file_name, contentType: CONTENT_TYPES[row.format as ExportFormat] };
   }
 
+  /**
+   * Builds one export. A failure that cannot succeed on a retry (the request no longer valid for the
+   * requester: scope, filters; the account disabled) fails the export at once; any other failure
+   * (disk, database, a bug) is retried by BullMQ with exponential backoff (EXPORT_ATTEMPTS,
+   * EXPORT_RETRY_DELAY_MS, set by the outbox relay), the export staying `queued` meanwhile. The last
+   * failure marks it `failed` with a reason the requester sees in GET …/exports/:id.
+   */
   @OnJob(JobName.ReportExportBuild)
-  async buildJob(payload: JobPayloads[JobName.ReportExportBuild]): Promise<{ status: string }> {
+  async buildJob(payload: JobPayloads[JobName.ReportExportBuild], job?: Pick<Job, 'attemptsMade' | 'opts'>): Promise<{ status: string }> {
     // UPDATE … RETURNING answers [rows, affected].
     const [claimed] = await this.dataSource.query(
       `UPDATE report_export SET status = 'running' WHERE id = $1 AND status IN ('queued','running') RETURNING *`,
@@ -130,7 +137,7 @@ export class ReportExportService implements OnApplicationBootstrap {
     }
     const [user] = await this.dataSource.query(`SELECT id, login, role, organisation_id, collaborator_id, disabled_at FROM app_user WHERE id = $1`, [row.requested_by]);
     try {
-      if (!user || user.disabled_at) throw new Error('the requesting account is disabled or gone');
+      if (!user || user.disabled_at) throw new UnrecoverableError('the requesting account is disabled or gone');
       const actor: Actor = { userId: user.id, login: user.login, role: user.role, organisationId: user.organisation_id, collaboratorId: user.collaborator_id };
       await mkdir(this.directory, { recursive: true });
       const path = join(this.directory, `${row.id}.${row.format}`);
@@ -138,16 +145,34 @@ export class ReportExportService implements OnApplicationBootstrap {
       const size = (await stat(path)).size;
       const fileName = `bao-cao-${row.report}-${new Date().toISOString().slice(0, 10)}.${row.format}`;
       await this.dataSource.query(
-        `UPDATE report_export SET status = 'ready', storage_path = $2, file_name = $3, byte_size = $4, finished_at = now(),
+        `UPDATE report_export SET status = 'ready', storage_path = $2, file_name = $3, byte_size = $4, error = NULL, finished_at = now(),
                 expires_at = now() + make_interval(hours => $5) WHERE id = $1`,
         [row.id, path, fileName, size, this.env.EXPORT_RETENTION_HOURS],
       );
       if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
       return { status: 'ready' };
     } catch (error) {
-      await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [row.id, String((error as Error).message ?? error)]);
+      const attempts = job?.opts.attempts ?? 1;
+      const attempt = (job?.attemptsMade ?? 0) + 1;
+      const permanent = error instanceof UnrecoverableError || (error instanceof DomainError && error.status < 500);
+      if (!permanent && attempt < attempts) {
+        // BullMQ retries it after its backoff; the intent stays open, so a job lost meanwhile is put back.
+        this.logger.warn({ err: error, exportId: row.id, attempt, attempts }, 'Report export failed; it will be retried');
+        await this.dataSource.query(`UPDATE report_export SET status = 'queued', error = $2 WHERE id = $1 AND status = 'running'`, [
+          row.id,
+          `attempt ${attempt} of ${attempts} failed; retrying`,
+        ]);
+        throw error;
+      }
+      const reason = permanent
+        ? (error as Error).message
+        : `the export could not be built after ${attempt} attempt${attempt === 1 ? '' : 's'}; quote export ${row.id} when reporting it`;
+      if (permanent) this.logger.warn({ err: error, exportId: row.id }, 'Report export refused');
+      else this.logger.error({ err: error, exportId: row.id, attempts: attempt }, 'Report export failed for good');
+      await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [row.id, reason]);
       if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
-      throw error;
+      // Unrecoverable: BullMQ keeps the job as failed without spending the remaining attempts.
+      throw permanent && !(error instanceof UnrecoverableError) ? new UnrecoverableError(reason) : error;
     }
   }
 

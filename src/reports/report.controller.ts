@@ -91,7 +91,11 @@ export class ReportController {
 
   @Get('exports/:id')
   @RequirePermission('reports.read')
-  @ApiOperation({ summary: 'Status of one of your exports' })
+  @ApiOperation({
+    summary: 'Status of one of your exports',
+    description:
+      '`queued` → `running` → `ready` (download it) or `failed`. A failed build is retried with backoff: meanwhile `queued` with `error` "attempt n of N failed; retrying". `failed` carries the reason in `error`, to show the requester.',
+  })
   @ApiNotFoundResponse({ description: 'No such export of yours' })
   exportStatus(@CurrentActor() actor: Actor, @Param('id', Uuid) id: string) {
     return this.exports.status(actor, id);

@@ -5,22 +5,29 @@ import { newTally, record, summary } from './support/load.js';
 import type { Answer } from './support/problem-check.js';
 import { PrivateRedis } from './support/private-servers.js';
 import { fmt, profile, report } from './support/profile.js';
+import { type SpawnedService, spawnService } from '../support/spawn-service.js';
 
 /**
  * Redis faults on a private redis-server: FLUSHALL, a restart (empty, as after a crash without
  * persistence), and a freeze (SIGSTOP: connections open, nothing answers). The API keeps answering
  * (503 only for readiness), report exports requested meanwhile are all built exactly once, by a
- * worker process that is never restarted.
+ * worker process that is never restarted. An API process and that worker log each outage once
+ * (every ioredis connection has an error listener: nothing unhandled, nothing on stderr).
  */
 describe('faults: Redis flushed, restarted, unreachable', () => {
   let redis: PrivateRedis;
   let fw: FaultWorld;
+  /** An API and a worker as real processes logging at info, whose output is read after an outage. */
+  let api: SpawnedService;
+  let worker: SpawnedService;
   const requested: string[] = [];
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     fw = await FaultWorld.create({ REDIS_URL: redis.url });
-    await fw.startWorker();
+    worker = await fw.startWorker({ LOG_LEVEL: 'info' });
+    api = await spawnService('main', { ...fw.env, LOG_LEVEL: 'info' });
+    fw.workers.push(api); // killed with the workers on close
   });
   afterAll(async () => {
     await fw?.close();
@@ -62,18 +69,58 @@ describe('faults: Redis flushed, restarted, unreachable', () => {
     report(`redis FLUSHALL right after ${profile.exportCount} export requests: ${built.ready} exports ready, ${built.files} files, 0 duplicates (worker not restarted)`);
   });
 
-  it('restart (empty): the API answers, readiness says 503, queued work resumes by itself', async () => {
+  /** Log lines (pino JSON) of a spawned process from `from` on, and whatever else it wrote (stderr, console). */
+  function outputOf(service: SpawnedService, from: number) {
+    const lines = service.output().slice(from).split('\n').filter((l) => l.trim() !== '');
+    const json = lines.flatMap((l) => {
+      try {
+        return [JSON.parse(l) as { level: number; context?: string; msg: string }];
+      } catch {
+        return [];
+      }
+    });
+    return { json, other: lines.filter((l) => !l.startsWith('{')), all: lines.join('\n') };
+  }
+
+  it('restart (empty): the API answers, readiness says 503, queued work resumes by itself; each process logs the outage once', async () => {
     const tally = newTally();
+    const since = { api: api.output().length, worker: worker.output().length };
+    const apiReady = async (): Promise<Answer> => {
+      const res = await fetch(`http://127.0.0.1:${api.port}/health/ready`, { signal: AbortSignal.timeout(15_000) });
+      return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+    };
     await redis.kill();
-    const ready = await call('GET', '/health/ready');
-    record(tally, 'readiness while down', ready, [503]);
-    record(tally, 'read while down', await call('GET', '/api/v1/organisations'), [200]);
-    record(tally, 'report while down', await call('GET', '/api/v1/reports/organisations?period=month'), [200]);
-    await requestExports(Math.ceil(profile.exportCount / 2), tally);
+    const started = Date.now();
+    // Down long enough for every connection to fail its reconnection several times (BullMQ retries about once a second).
+    while (Date.now() - started < profile.redisOutageMs) {
+      record(tally, 'readiness while down', await call('GET', '/health/ready'), [503]);
+      record(tally, 'read while down', await call('GET', '/api/v1/organisations'), [200]);
+      record(tally, 'report while down', await call('GET', '/api/v1/reports/organisations?period=month'), [200]);
+      await requestExports(1, tally);
+      record(tally, 'readiness (API process) while down', await apiReady(), [503]);
+    }
     await redis.restart();
-    await fw.waitFor(async () => (await call('GET', '/health/ready')).statusCode === 200, 'readiness after the restart', 30_000);
+    await fw.waitFor(async () => (await call('GET', '/health/ready')).statusCode === 200 && (await apiReady()).statusCode === 200, 'readiness after the restart', 30_000);
     const built = await allBuiltOnce('a Redis restart');
-    report(`redis restart: while down ${tally.total} requests → ${summary(tally)}; after: ${built.ready} exports ready, ${built.files} files`);
+
+    // Every ioredis connection of the API and the worker has an error listener: one warning per process
+    // for the outage, one line when Redis is back, no "[ioredis] Unhandled error event", no stderr flood.
+    const back = (s: SpawnedService, from: number) => outputOf(s, from).json.some((l) => l.context === 'Redis' && /reachable again/.test(l.msg));
+    await fw.waitFor(() => back(api, since.api) && back(worker, since.worker), 'both processes to log that Redis is back', 30_000);
+    const lines: string[] = [];
+    for (const [name, service, from] of [['API', api, since.api], ['worker', worker, since.worker]] as const) {
+      const out = outputOf(service, from);
+      const outage = out.json.filter((l) => l.context === 'Redis' && /unreachable/.test(l.msg));
+      expect(outage.map((l) => l.level), `${name} outage warnings:\n${out.all}`).toEqual([40]);
+      expect(out.all).not.toMatch(/Unhandled error event/);
+      expect(out.other.filter((l) => /ECONNREFUSED|Connection is closed/.test(l)), `${name} wrote errors outside its log`).toEqual([]);
+      const warned = new Map<string, number>();
+      for (const l of out.json.filter((j) => j.level >= 40)) warned.set(l.msg.slice(0, 60), (warned.get(l.msg.slice(0, 60)) ?? 0) + 1);
+      // Not a flood: no warning or error repeats while Redis is away (readiness logs its change once, too).
+      expect([...warned].filter(([, n]) => n > 1), `${name} repeated warnings`).toEqual([]);
+      lines.push(`${name}: ${[...warned].map(([m, n]) => `"${m}"×${n}`).join(', ') || 'no warnings'}`);
+    }
+    report(`redis restart: while down ${tally.total} requests → ${summary(tally)}; after: ${built.ready} exports ready, ${built.files} files; logs: ${lines.join(', ')}`);
     expect(tally.unexpected).toEqual([]);
   });
 

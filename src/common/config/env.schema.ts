@@ -158,6 +158,14 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365)
   EXPORT_RETENTION_HOURS = 72;
 
+  /** Times the worker tries to build a report export before it is marked failed (errors that cannot succeed are not retried). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  EXPORT_ATTEMPTS = 4;
+
+  /** Wait before the first retry of a failed export; it doubles with each retry (5 s, 10 s, 20 s by default). */
+  @Transform(toInt) @IsInt() @Min(10) @Max(3_600_000)
+  EXPORT_RETRY_DELAY_MS = 5_000;
+
   @IsOptional() @IsString()
   TZ_REPORTS = 'Asia/Ho_Chi_Minh';
 

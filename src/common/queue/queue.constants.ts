@@ -51,7 +51,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 export interface JobPayloads {
   [JobName.WorkerHeartbeat]: { requestedAt: string };
   [JobName.PurgeCampaignProofs]: { campaignId: string };
-  [JobName.ImportRun]: { importId: string };
+  /** Put on the queue by the outbox relay (`outboxId`); jobs added before imports used the outbox have none. */
+  [JobName.ImportRun]: { outboxId?: string; importId: string };
   /** Jobs put on the queue by the outbox relay carry the outbox row's id (see src/outbox). */
   [JobName.CampaignFanOut]: { outboxId: string; campaignId: string };
   [JobName.CampaignRemind]: { outboxId: string; campaignId: string; remindAt: string };

@@ -122,6 +122,8 @@ export class PrivateRedis {
   /** One command on a short-lived connection that gives up at once if the server is away. */
   async command<T>(fn: (r: Redis) => Promise<T>): Promise<T> {
     const r = new Redis({ port: this.port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 1_000 });
+    // A refused connection rejects connect(); without a listener ioredis would also print it as unhandled.
+    r.on('error', () => undefined);
     try {
       await r.connect();
       return await fn(r);
