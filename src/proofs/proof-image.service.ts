@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { Env } from '../common/config/env.schema.js';
 import {
   MAX_PROOF_IMAGE_BYTES,
@@ -61,6 +61,8 @@ export class ProofImageService {
     const type = sniffImageType(original);
     if (!type) throw new ProofImageTypeError();
 
+    // libvips is loaded at the first upload, not at start: most processes never decode an image.
+    const { default: sharp } = await import('sharp');
     const options = { limitInputPixels: this.maxPixels, failOn: 'error' as const, sequentialRead: true };
     // The header gives the dimensions without decoding: refuse an image bomb before spending memory on it.
     let meta: Metadata;

@@ -10,11 +10,14 @@ import { ReviewController } from './review.controller.js';
 import { ReviewService } from './review.service.js';
 import { LocalProofStorage } from './storage/local-proof-storage.js';
 import { ProofStorage } from './storage/proof-storage.js';
-import { S3ProofStorage } from './storage/s3-proof-storage.js';
 
-/** Chosen by PROOF_STORAGE: a local directory (default) or an S3-compatible bucket. */
-export function proofStorageFor(env: Env): ProofStorage {
+/**
+ * Chosen by PROOF_STORAGE: a local directory (default) or an S3-compatible bucket. The S3 SDK is
+ * loaded only when chosen (it is a sizeable part of a process's memory otherwise spent for nothing).
+ */
+export async function proofStorageFor(env: Env): Promise<ProofStorage> {
   if (env.PROOF_STORAGE === 's3') {
+    const { S3ProofStorage } = await import('./storage/s3-proof-storage.js');
     return new S3ProofStorage({
       endpoint: env.S3_ENDPOINT,
       bucket: env.S3_BUCKET!,
