@@ -59,13 +59,26 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** A copy of the first `rows` collaborators (by id) with the same columns and indexes; reused when already there. */
+/** The index definitions of a table without index and table names (a copy's must equal the original's). */
+async function indexShapes(client: pg.Client, table: string): Promise<string> {
+  const { rows } = await client.query<{ d: string }>(
+    `SELECT regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ON \\S+ ', '\\1') d FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 ORDER BY 1`,
+    [table],
+  );
+  return rows.map((r) => r.d).join('\n');
+}
+
+/**
+ * A copy of the first `rows` collaborators (by id) with the same columns and indexes; reused when
+ * already there with the same row count and the same indexes (a migration that changes the
+ * collaborator's indexes makes the copies again).
+ */
 async function sampleTable(client: pg.Client, rows: number): Promise<string> {
   const table = `bench_collaborator_${rows}`;
   const existing = await client.query<{ n: string }>(`SELECT count(*) n FROM pg_class WHERE relname = $1`, [table]);
   if (Number(existing.rows[0]!.n) > 0) {
     const { rows: r } = await client.query<{ n: string }>(`SELECT count(*) n FROM ${table}`);
-    if (Number(r[0]!.n) === rows) return table;
+    if (Number(r[0]!.n) === rows && (await indexShapes(client, table)) === (await indexShapes(client, 'collaborator'))) return table;
     await client.query(`DROP TABLE ${table}`);
   }
   await client.query(`CREATE TABLE ${table} (LIKE collaborator INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
