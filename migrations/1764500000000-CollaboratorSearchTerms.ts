@@ -24,7 +24,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `*`, which every row has: the tsquery when no term applies (tokens of one letter).
  *
  * A query uses a pair term for each adjacent pair of its tokens, and single terms for tokens no
- * pair covers. The terms are an expression index (not stored in the row), so the heap does not
+ * pair covers. f_search_terms is declared COST 10 (plpgsql's default is 100) so that for a
+ * frequent pair the planner prefers a scan that stops at the search cap, testing the cheap
+ * substring first. The terms are an expression index (not stored in the row), so the heap does not
  * grow; inserts and updates keep it current like any index. Both functions are IMMUTABLE: they
  * depend only on their argument and the fixed f_fold(). test/collaborator-search-terms checks the
  * implication against the LIKE for every substring of awkward names.
@@ -35,7 +37,7 @@ export class CollaboratorSearchTerms1764500000000 implements MigrationInterface 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE FUNCTION f_search_terms(folded text) RETURNS tsvector
-      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT AS $$
+      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE STRICT COST 10 AS $$
       DECLARE
         words text[] := string_to_array(folded, ' ');
         n int := coalesce(array_length(words, 1), 0);
