@@ -53,7 +53,7 @@ export function collaboratorListSql(
       : `c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])`;
   const where = [
     collaboratorInScope(scope, 'c.id', 'c.organisation_id', params),
-    foldedSearch('c.search', query.q, params),
+    foldedSearch('c.search', query.q, params, { terms: true }),
     byOrganisation,
     query.tag ? `c.tags @> ARRAY[${params.add(query.tag)}]::text[]` : 'TRUE',
     query.active === undefined ? 'TRUE' : `c.active = ${params.add(query.active)}`,

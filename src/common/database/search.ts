@@ -1,16 +1,31 @@
 import type { SqlParams } from '../auth/scope.js';
-import { escapeLike, toNfc } from '../text/vietnamese.util.js';
+import { toNfc } from '../text/vietnamese.util.js';
 import { keysetClauses, type Page, type Sort, toPage } from './keyset.js';
 
 /**
  * Diacritic- and case-insensitive substring search on a stored generated `search` column
- * (`f_fold(...)`, trigram GIN-indexed). The query is folded by the same SQL function, so the
- * two sides always agree; LIKE metacharacters in the input match literally.
+ * (`f_fold(...)`). The query is folded by the same SQL function, then its LIKE metacharacters are
+ * escaped (so they match literally, also when folding produced them: `％` folds to `%`), so the two
+ * sides always agree.
+ *
+ * `terms`: the table also has a GIN index on `f_search_terms(search)` (collaborators, migration
+ * 1764500000000-CollaboratorSearchTerms). For a query of two words or more the LIKE stays the exact
+ * filter and `f_search_terms(search) @@ f_search_query(q)` goes beside it: terms every row the LIKE
+ * accepts contains (word pairs, whole words, word prefixes and suffixes), which the index answers
+ * from short posting lists where the trigram index read lists of a third of the table. A one-word
+ * query keeps the trigram index (a frequent one is a scan that stops at the cap).
  */
-export function foldedSearch(searchColumn: string, q: string | undefined, params: SqlParams): string {
+export function foldedSearch(searchColumn: string, q: string | undefined, params: SqlParams, options: { terms?: boolean } = {}): string {
   const text = searchText(q);
   if (!text) return 'TRUE';
-  return `${searchColumn} LIKE '%' || f_fold(${params.add(escapeLike(text))}) || '%' ESCAPE '\\'`;
+  const p = params.add(text);
+  if (options.terms && text.includes(' ')) {
+    // strpos is the same substring test as the LIKE, but no trigram index can take it (a BitmapAnd
+    // with the trigram scan would cost what the terms save) and the planner estimates it at a
+    // fixed 1/3, so the terms' own statistics decide between the index and a scan stopping early.
+    return `f_search_terms(${searchColumn}) @@ f_search_query(${p}) AND strpos(${searchColumn}, f_fold(${p})) > 0`;
+  }
+  return `${searchColumn} LIKE '%' || replace(replace(replace(f_fold(${p}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\'`;
 }
 
 function searchText(q: string | undefined): string {
