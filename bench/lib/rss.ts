@@ -38,7 +38,9 @@ export function startRssSampler(pid: number, intervalMs = 50): { stop(): RssFigu
       } catch {
         hwmKb = peakKb;
       }
-      return { peakRssMb: round1(peakKb / 1024), hwmMb: round1(hwmKb / 1024), samples };
+      // The kernel raises its high-water mark lazily (on some memory events, not on every page), so
+      // a sample can exceed it by a little: the high-water mark is at least what was seen.
+      return { peakRssMb: round1(peakKb / 1024), hwmMb: round1(Math.max(hwmKb, peakKb) / 1024), samples };
     },
   };
 }
