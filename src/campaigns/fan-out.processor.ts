@@ -18,6 +18,12 @@ interface FanOutCampaign {
   targets: CampaignTargets;
 }
 
+/**
+ * Statement timeout of the fan-out's own statements (a chunk's INSERT … SELECT, the launch digests
+ * over every task made): minutes at national scale on a loaded server, far above the pool's default.
+ */
+const FAN_OUT_STATEMENT_TIMEOUT = '1800s';
+
 /** Platform recorded on a personal-account share (not a channel). */
 export const PERSONAL_PLATFORM = 'personal';
 
@@ -65,6 +71,8 @@ export class CampaignPipelineService {
       after = chunk[chunk.length - 1]!;
     }
     await this.dataSource.transaction(async (m) => {
+      // The digests read every task the fan-out made (5M at national scale): not an API-sized statement.
+      await m.query(`SET LOCAL statement_timeout = '${FAN_OUT_STATEMENT_TIMEOUT}'`);
       await m.query(
         `UPDATE campaign SET status = 'active', fanned_out_at = coalesce(fanned_out_at, now()), updated_at = now()
           WHERE id = $1 AND status IN ('scheduled', 'active')`,
@@ -98,7 +106,7 @@ export class CampaignPipelineService {
   async fanOutChunk(campaignId: string, organisationIds: string[]): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       // A chunk of a national campaign can be large; the API's short statement timeout is not for this.
-      await m.query(`SET LOCAL statement_timeout = '600s'`);
+      await m.query(`SET LOCAL statement_timeout = '${FAN_OUT_STATEMENT_TIMEOUT}'`);
       return this.insertChunk(m, campaignId, organisationIds);
     });
   }
