@@ -17,7 +17,8 @@
  * COPY'd in (timed). Both therefore write the same N rows into an empty share_task with the same
  * indexes, foreign keys and counter triggers.
  *
- * `BENCH_FANOUT_LARGE_TASKS=20000,100000` overrides the sizes (multiples of 5) for a quick check.
+ * `BENCH_FANOUT_LARGE_TASKS=20000,100000` overrides the sizes (multiples of 5) for a quick check;
+ * `BENCH_FANOUT_LARGE_KEEP=1` keeps the database afterwards (to EXPLAIN the fan-out's statements).
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -58,6 +59,8 @@ interface SizeRun {
 export async function fanoutLarge(ctx: BenchContext): Promise<ScenarioResult> {
   const sizes = (process.env.BENCH_FANOUT_LARGE_TASKS ?? '1000000,5000000').split(',').map(Number);
   if (sizes.some((n) => !Number.isSafeInteger(n) || n <= 0 || n % ITEMS !== 0)) throw new Error(`BENCH_FANOUT_LARGE_TASKS must be multiples of ${ITEMS}`);
+  // BENCH_FANOUT_LARGE_KEEP=1 leaves the database (and the last COPY'd tasks) for EXPLAIN; drop it yourself.
+  const keep = process.env.BENCH_FANOUT_LARGE_KEEP === '1';
   const url = new URL(ctx.databaseUrl ?? String(ctx.env.DATABASE_URL));
   url.pathname = `/${DATABASE}`;
   const databaseUrl = url.toString();
@@ -161,7 +164,7 @@ export async function fanoutLarge(ctx: BenchContext): Promise<ScenarioResult> {
       });
       process.stdout.write(`  fanout-large ${JSON.stringify(runs[runs.length - 1])}\n`);
     }
-    await client.query('TRUNCATE share_task CASCADE');
+    if (!keep) await client.query('TRUNCATE share_task CASCADE');
 
     const small = runs[0]!;
     const large = runs[runs.length - 1]!;
@@ -211,7 +214,7 @@ export async function fanoutLarge(ctx: BenchContext): Promise<ScenarioResult> {
     await client.end().catch(() => undefined);
     if (ds.isInitialized) await ds.destroy();
     await clearRedisPrefix(env.REDIS_URL, prefix).catch(() => undefined);
-    await dropDatabase(databaseUrl);
+    if (!keep) await dropDatabase(databaseUrl);
   }
 }
 
