@@ -6,15 +6,16 @@ import { createTestContext, type TestContext } from './support/test-app.js';
 /**
  * A large fan-out leaves the planner's statistics of share_task behind (autovacuum analyses at 10%
  * growth), and the launch digests written right after it were planned for a handful of rows: nested
- * loops over millions (the 5M-task digest ran for over ten minutes). A fan-out of 10,000+ tasks
- * refreshes the statistics first, so the planner sees the campaign's real size.
+ * loops over millions (the 5M-task digest ran for over ten minutes). A fan-out of
+ * FANOUT_ANALYZE_MIN_TASKS+ tasks (10,000 here) refreshes the statistics first, so the planner sees
+ * the campaign's real size.
  */
 describe('fan-out statistics', () => {
   let ctx: TestContext;
   let w: CampaignWorld;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext({ env: { FANOUT_ANALYZE_MIN_TASKS: '10000' } });
     w = await createCampaignWorld(ctx);
     await ctx.dataSource.query(
       `INSERT INTO collaborator (code, organisation_id, full_name, tags, active)

@@ -23,8 +23,6 @@ interface FanOutCampaign {
  * over every task made): minutes at national scale on a loaded server, far above the pool's default.
  */
 const FAN_OUT_STATEMENT_TIMEOUT = '1800s';
-/** A fan-out creating at least this many tasks refreshes share_task's statistics before the digests. */
-const FAN_OUT_ANALYZE_MIN_TASKS = 10_000;
 
 /** Platform recorded on a personal-account share (not a channel). */
 export const PERSONAL_PLATFORM = 'personal';
@@ -72,7 +70,7 @@ export class CampaignPipelineService {
       created += await this.fanOutChunk(campaign.id, chunk);
       after = chunk[chunk.length - 1]!;
     }
-    if (created >= FAN_OUT_ANALYZE_MIN_TASKS) await this.analyzeTasks();
+    if (created >= this.env.FANOUT_ANALYZE_MIN_TASKS) await this.analyzeTasks();
     await this.dataSource.transaction(async (m) => {
       // The digests read every task the fan-out made (5M at national scale): not an API-sized statement.
       await m.query(`SET LOCAL statement_timeout = '${FAN_OUT_STATEMENT_TIMEOUT}'`);
