@@ -20,6 +20,7 @@ import { readRuns, renderLatestBlock, updateReadme, writeLatest, type RunFile } 
 import { renderChart, type ChartSpec } from './lib/svg-chart.js';
 import { httpFramework } from './scenarios/http-framework.js';
 import { fanoutCurve } from './scenarios/fanout-curve.js';
+import { fanoutLarge } from './scenarios/fanout-large.js';
 import { meTasks } from './scenarios/me-tasks.js';
 import { scaleOut } from './scenarios/scale-out.js';
 import { search } from './scenarios/search.js';
@@ -37,14 +38,15 @@ export const SCENARIOS: Record<string, (ctx: BenchContext) => Promise<ScenarioRe
   'scale-out': scaleOut,
   'me-tasks': meTasks,
   'fanout-curve': fanoutCurve,
+  'fanout-large': fanoutLarge,
 };
 
 /**
  * Scenarios that do not need the generated directory (the runner skips generation for them
- * alone): reports and export load their own data into databases of their own; scale-out, me-tasks
+ * alone): reports, export and fanout-large load their own data into databases of their own; scale-out, me-tasks
  * and fanout-curve make their own small directories.
  */
-const DATA_FREE = new Set(['http-framework', 'reports', 'export', 'scale-out', 'me-tasks', 'fanout-curve']);
+const DATA_FREE = new Set(['http-framework', 'reports', 'export', 'scale-out', 'me-tasks', 'fanout-curve', 'fanout-large']);
 
 const RESULTS_DIR = 'bench/results';
 const CHARTS_DIR = 'bench/charts';

@@ -33,20 +33,25 @@ export async function seedBenchDirectory(ds: DataSource, input: { units: number;
      SELECT x.id, x.code || '-C' || x.n, 'Chi bộ ' || x.n, 'affiliated_cell', x.parent, x.ancestors || x.id, 2, true FROM x`,
     [root.id, input.cellsPerUnit],
   );
+  // Row n goes to organisation n mod total. The total is a parameter, not a window column, so the
+  // join is an equality on n alone and hashes (with it inside the join condition Postgres can only
+  // nest-loop: people × organisations comparisons, hours at 1M people).
+  const [{ total }] = await ds.query(`SELECT count(*)::int AS total FROM organisation WHERE ancestors @> ARRAY[$1::uuid]`, [root.id]);
+  await ds.query(`ANALYZE organisation`);
   await ds.query(
-    `WITH orgs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM organisation WHERE ancestors @> ARRAY[$1::uuid])
+    `WITH orgs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM organisation WHERE ancestors @> ARRAY[$1::uuid])
      INSERT INTO collaborator (code, organisation_id, full_name, tags, active)
      SELECT $2 || '-P' || n, o.id, 'Cộng tác viên ' || n, CASE WHEN n % 3 = 0 THEN ARRAY['employee'] ELSE ARRAY['party_member'] END, true
-       FROM generate_series(0, $3::int - 1) n JOIN orgs o ON o.k = n % o.total`,
-    [root.id, `BENCH-${tag}`, input.collaborators],
+       FROM generate_series(0, $3::int - 1) n JOIN orgs o ON o.k = n % $4::int`,
+    [root.id, `BENCH-${tag}`, input.collaborators, total],
   );
   const platforms = ['facebook_page', 'facebook_group', 'zalo_group', 'zalo_oa', 'mocha_group', 'website'];
   await ds.query(
-    `WITH orgs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM organisation WHERE ancestors @> ARRAY[$1::uuid])
+    `WITH orgs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM organisation WHERE ancestors @> ARRAY[$1::uuid])
      INSERT INTO channel (organisation_id, platform, name, url, audience_size, active)
      SELECT o.id, ($3::text[])[1 + n % 6], 'Kênh ' || n, 'https://bench-' || $2 || '-' || n || '.example.org', 100, true
-       FROM generate_series(0, $4::int - 1) n JOIN orgs o ON o.k = n % o.total`,
-    [root.id, tag, platforms, input.channels],
+       FROM generate_series(0, $4::int - 1) n JOIN orgs o ON o.k = n % $5::int`,
+    [root.id, tag, platforms, input.channels, total],
   );
   await ds.query(
     `INSERT INTO channel_admin (channel_id, collaborator_id)

@@ -117,7 +117,7 @@ function projectRoot(): string {
  * Drops the secondary indexes of `table`, runs `load`, and recreates them from their saved
  * definitions: building a GIN trigram index once is far cheaper than maintaining it per row.
  */
-async function withIndexesRebuilt(client: pg.Client, table: string, load: () => Promise<void>, phases: Record<string, number>): Promise<void> {
+export async function withIndexesRebuilt(client: pg.Client, table: string, load: () => Promise<void>, phases: Record<string, number>): Promise<void> {
   const { rows } = await client.query<{ indexname: string; indexdef: string }>(
     `SELECT i.indexname, i.indexdef FROM pg_indexes i
       WHERE i.schemaname = 'public' AND i.tablename = $1

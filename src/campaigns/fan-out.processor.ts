@@ -18,6 +18,12 @@ interface FanOutCampaign {
   targets: CampaignTargets;
 }
 
+/**
+ * Statement timeout of the fan-out's own statements (a chunk's INSERT … SELECT, the launch digests
+ * over every task made): minutes at national scale on a loaded server, far above the pool's default.
+ */
+const FAN_OUT_STATEMENT_TIMEOUT = '1800s';
+
 /** Platform recorded on a personal-account share (not a channel). */
 export const PERSONAL_PLATFORM = 'personal';
 
@@ -64,7 +70,10 @@ export class CampaignPipelineService {
       created += await this.fanOutChunk(campaign.id, chunk);
       after = chunk[chunk.length - 1]!;
     }
+    if (created >= this.env.FANOUT_ANALYZE_MIN_TASKS) await this.analyzeTasks();
     await this.dataSource.transaction(async (m) => {
+      // The digests read every task the fan-out made (5M at national scale): not an API-sized statement.
+      await m.query(`SET LOCAL statement_timeout = '${FAN_OUT_STATEMENT_TIMEOUT}'`);
       await m.query(
         `UPDATE campaign SET status = 'active', fanned_out_at = coalesce(fanned_out_at, now()), updated_at = now()
           WHERE id = $1 AND status IN ('scheduled', 'active')`,
@@ -75,6 +84,25 @@ export class CampaignPipelineService {
     });
     this.logger.log(`Campaign ${campaign.id}: fan-out created ${created} task(s)`);
     return created;
+  }
+
+  /**
+   * Refreshes share_task's planner statistics after a large fan-out. Autovacuum analyses a table
+   * only once a tenth of it has changed, so right after a launch the planner still believes the new
+   * campaign has a handful of tasks, and the digests below (and the first reports and progress
+   * queries) get nested-loop plans over millions of rows. ANALYZE samples a fixed number of rows
+   * (seconds at any size) and takes a lock that does not block writers.
+   */
+  private async analyzeTasks(): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.query(`SET LOCAL statement_timeout = '${FAN_OUT_STATEMENT_TIMEOUT}'`);
+        await m.query(`ANALYZE share_task`);
+      });
+    } catch (error) {
+      // Only the plans are at stake (e.g. a role that does not own the table): go on.
+      this.logger.warn(`ANALYZE share_task after the fan-out failed: ${(error as Error).message}`);
+    }
   }
 
   /** The next `limit` targeted organisation ids after `after`, in id order (keyset, so memory stays flat). */
@@ -98,7 +126,7 @@ export class CampaignPipelineService {
   async fanOutChunk(campaignId: string, organisationIds: string[]): Promise<number> {
     return this.dataSource.transaction(async (m) => {
       // A chunk of a national campaign can be large; the API's short statement timeout is not for this.
-      await m.query(`SET LOCAL statement_timeout = '600s'`);
+      await m.query(`SET LOCAL statement_timeout = '${FAN_OUT_STATEMENT_TIMEOUT}'`);
       return this.insertChunk(m, campaignId, organisationIds);
     });
   }

@@ -7,12 +7,18 @@ import type { PeopleMessages } from './notification-outbox.repository.js';
 const LOCAL = `'Asia/Ho_Chi_Minh'`;
 const MAX_LINES = 20;
 
-/** Open tasks of a campaign per person: personal tasks, and tasks of channels the person administers. */
+/**
+ * Open tasks of a campaign per person (personal tasks, and tasks of channels the person
+ * administers) with what a digest line shows. A task is either personal or a channel's
+ * (share_task_target) and channel_admin's key is (channel, person), so UNION ALL yields each
+ * (task, person) once: no de-duplicating sort, and no second visit of share_task by id (at a
+ * launch of 5M tasks those were most of the digest's time).
+ */
 const personOpenTasks = (campaignParam: string) => `
-  SELECT t.id AS task_id, t.collaborator_id AS person FROM share_task t
+  SELECT t.id, t.collaborator_id AS person, t.item_id, NULL::uuid AS channel_id FROM share_task t
    WHERE t.campaign_id = ${campaignParam} AND t.status = 'pending' AND t.collaborator_id IS NOT NULL
-  UNION
-  SELECT t.id, ca.collaborator_id FROM share_task t JOIN channel_admin ca ON ca.channel_id = t.channel_id
+  UNION ALL
+  SELECT t.id, ca.collaborator_id, t.item_id, t.channel_id FROM share_task t JOIN channel_admin ca ON ca.channel_id = t.channel_id
    WHERE t.campaign_id = ${campaignParam} AND t.status = 'pending'`;
 
 /** One message per person listing that person's open tasks in the campaign (digest / reminder). */
@@ -20,7 +26,7 @@ function taskDigest(campaignId: string, heading: string): Pick<PeopleMessages, '
   return {
     params: [campaignId, heading],
     sql: `
-      SELECT pt.person AS collaborator_id, NULL::uuid AS user_id,
+      SELECT t.person AS collaborator_id, NULL::uuid AS user_id,
              $2 || ': ' || cp.title AS title,
              'Chiến dịch "' || cp.title || '" — ' || count(*) || ' nhiệm vụ, hạn chót '
                || to_char(cp.deadline AT TIME ZONE ${LOCAL}, 'HH24:MI DD/MM/YYYY') || E':\\n'
@@ -28,13 +34,12 @@ function taskDigest(campaignId: string, heading: string): Pick<PeopleMessages, '
                || CASE WHEN count(*) > ${MAX_LINES} THEN E'\\n… và ' || (count(*) - ${MAX_LINES}) || ' nhiệm vụ khác' ELSE '' END AS body,
              jsonb_build_object('campaignId', cp.id, 'count', count(*), 'taskIds', jsonb_agg(t.id ORDER BY t.id),
                                 'deadline', to_char(cp.deadline AT TIME ZONE ${LOCAL}, 'HH24:MI DD/MM/YYYY')) AS data
-        FROM (${personOpenTasks('$1')}) pt
-        JOIN share_task t ON t.id = pt.task_id
-        JOIN campaign cp ON cp.id = t.campaign_id
+        FROM (${personOpenTasks('$1')}) t
+        JOIN campaign cp ON cp.id = $1
         JOIN content_item ci ON ci.id = t.item_id
         LEFT JOIN channel ch ON ch.id = t.channel_id
-        JOIN collaborator c ON c.id = pt.person AND c.active
-       GROUP BY pt.person, cp.id, cp.title, cp.deadline`,
+        JOIN collaborator c ON c.id = t.person AND c.active
+       GROUP BY t.person, cp.id, cp.title, cp.deadline`,
   };
 }
 

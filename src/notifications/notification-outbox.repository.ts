@@ -35,7 +35,9 @@ export class NotificationOutboxRepository {
     const n = spec.params.length;
     const emailOn = Boolean(this.env.SMTP_URL) && channels.includes('email');
     const zaloOn = this.zalo.enabled() && Boolean(this.zalo.templateFor(spec.event)) && channels.includes('zalo');
-    const rows: Array<{ channel: string }> = await m.query(
+    // Counted in SQL: a launch digest reaches every targeted person (1M at national scale), so
+    // RETURNING one row per message would hold them all in the worker's memory.
+    const [{ people }]: Array<{ people: number }> = await m.query(
       `WITH msg AS (${spec.sql}),
        r AS (
          SELECT msg.*, coalesce(u1.id, u2.id) AS uid, c.id AS cid, c.email, c.phone, c.full_name,
@@ -47,7 +49,8 @@ export class NotificationOutboxRepository {
            LEFT JOIN app_user u2 ON msg.user_id IS NULL AND u2.collaborator_id = msg.collaborator_id
            LEFT JOIN collaborator c ON c.id = coalesce(msg.collaborator_id, u1.collaborator_id)
            LEFT JOIN notification_preference p ON p.user_id = coalesce(u1.id, u2.id)
-       )
+       ),
+       ins AS (
        INSERT INTO notification (dedupe_key, event, channel, collaborator_id, user_id, address, title, body, data, state, delivered_at, not_before, created_at)
        SELECT $${n + 1} || ':' || r.who || ':' || ch.channel, $${n + 2}, ch.channel, r.cid, r.uid,
               CASE ch.channel WHEN 'email' THEN r.email WHEN 'zalo' THEN r.phone END,
@@ -59,10 +62,11 @@ export class NotificationOutboxRepository {
            OR (ch.channel = 'email' AND $${n + 4} AND r.email IS NOT NULL AND NOT r.demo AND r.want_email)
            OR (ch.channel = 'zalo' AND $${n + 5} AND r.phone IS NOT NULL AND NOT r.demo AND r.want_zalo)
        ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING channel`,
+       RETURNING channel)
+       SELECT (count(*) FILTER (WHERE channel = 'in_app'))::int AS people FROM ins`,
       [...spec.params, spec.eventKey, spec.event, channels.filter((c) => c !== 'webhook'), emailOn, zaloOn, now],
     );
-    return rows.filter((r) => r.channel === 'in_app').length;
+    return people;
   }
 
   /** One webhook call per event instance (not per person) to every active webhook subscribed to it. */

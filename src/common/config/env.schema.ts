@@ -154,6 +154,9 @@ export class Env {
   /** Organisations per fan-out statement; keeps each statement (and memory) bounded. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   FANOUT_CHUNK_ORGANISATIONS = 500;
+  /** A fan-out creating at least this many tasks refreshes share_task's planner statistics (ANALYZE) before the launch digests. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000_000)
+  FANOUT_ANALYZE_MIN_TASKS = 100_000;
   /** Hours a built report export is kept before the periodic clean-up removes it. */
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365)
   EXPORT_RETENTION_HOURS = 72;
