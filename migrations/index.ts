@@ -11,6 +11,7 @@ import { TypeormMetadata1764210000000 } from './1764210000000-TypeormMetadata.js
 import { ShardedCounters1764300000000 } from './1764300000000-ShardedCounters.js';
 import { ReportTallyOrganisationIndex1764400000000 } from './1764400000000-ReportTallyOrganisationIndex.js';
 import { ReportTallyStorage1764400000001 } from './1764400000001-ReportTallyStorage.js';
+import { ReportRollups1764500000000 } from './1764500000000-ReportRollups.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ShardedCounters1764300000000,
   ReportTallyOrganisationIndex1764400000000,
   ReportTallyStorage1764400000001,
+  ReportRollups1764500000000,
 ];
