@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, Inject } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/auth/actor.js';
@@ -17,6 +19,7 @@ import type { CreateExportDto, ExportFiltersDto, ExportFormat, ExportReport } fr
 import { type ExportDocument, sheet, writeCsv, writePdf, writeXlsx } from './export-renderers.js';
 import { type CollaboratorReportRow, ReportService, collaboratorRow } from './report.service.js';
 import { streamRows } from '../common/database/stream-rows.js';
+import { RowSpool } from './row-spool.js';
 
 export interface ExportStatus {
   id: string;
@@ -153,9 +156,13 @@ export class ReportExportService implements OnApplicationBootstrap {
 
   /** Builds the report as `actor` sees it and writes it to `path` (the per-collaborator rows streamed from a cursor). */
   async render(actor: Actor, report: ExportReport, format: ExportFormat, filters: ExportFiltersDto, path: string): Promise<void> {
-    const doc = await this.build(scopeOf(actor), report, filters, false);
+    const doc = (await this.build(scopeOf(actor), report, filters, false, `${path}.inactive.jsonl`))!;
     const writer = { xlsx: writeXlsx, csv: writeCsv, pdf: writePdf }[format];
-    await writer(doc!, path);
+    try {
+      await writer(doc, path);
+    } finally {
+      await doc.dispose?.();
+    }
   }
 
   /** Removes files of exports past their retention time. */
@@ -169,7 +176,7 @@ export class ReportExportService implements OnApplicationBootstrap {
   }
 
   /** The document to render; with `dryRun`, only runs the queries (validation and scope). */
-  private async build(scope: Scope, report: ExportReport, filters: ExportFiltersDto, dryRun: boolean): Promise<ExportDocument | null> {
+  private async build(scope: Scope, report: ExportReport, filters: ExportFiltersDto, dryRun: boolean, spoolPath?: string): Promise<ExportDocument | null> {
     const unit = await this.unitName(scope);
     if (report === 'organisations') {
       const result = await this.reports.organisations(scope, filters);
@@ -218,15 +225,13 @@ export class ReportExportService implements OnApplicationBootstrap {
         ],
       };
     }
-    // Streamed: the report's SQL read through a cursor, once per sheet, never all rows in memory.
+    // Streamed: the report's SQL read once through a cursor, never all rows in memory. The first
+    // sheet lists everyone; the people with nothing done, met on the way, are spooled to a file
+    // (one JSON line each, same order) that the second sheet reads back after the first is written.
     const all = await this.reports.collaboratorReportSql(scope, filters);
     if (dryRun) return null;
-    const inactive = await this.reports.collaboratorReportSql(scope, filters, { inactiveOnly: true });
-    const rows = (report: { sql: string; params: unknown[] }) =>
-      async function* () {
-        for await (const r of streamRows(dataSource, report.sql, report.params)) yield collaboratorRow(r);
-      };
     const dataSource = this.dataSource;
+    const spool = new RowSpool<CollaboratorReportRow>(spoolPath ?? `${tmpdir()}/outreach-export-${randomUUID()}.inactive.jsonl`);
     type Row = CollaboratorReportRow;
     const columns = [
       { header: 'Họ và tên', value: (r: Row) => r.fullName },
@@ -244,9 +249,25 @@ export class ReportExportService implements OnApplicationBootstrap {
       unit,
       period: this.periodLabel(all.period ?? undefined),
       sheets: [
-        sheet<Row>({ name: 'Cộng tác viên', totals: true, rows: rows(all), columns }),
-        sheet<Row>({ name: 'Chưa hoạt động', rows: rows(inactive), columns }),
+        sheet<Row>({
+          name: 'Cộng tác viên',
+          totals: true,
+          rows: async function* () {
+            try {
+              for await (const r of streamRows(dataSource, all.sql, all.params)) {
+                const row = collaboratorRow(r);
+                if (row.inactive) await spool.write(row);
+                yield row;
+              }
+            } finally {
+              await spool.end();
+            }
+          },
+          columns,
+        }),
+        sheet<Row>({ name: 'Chưa hoạt động', rows: () => spool.read(), columns }),
       ],
+      dispose: () => spool.remove(),
     };
   }
 
