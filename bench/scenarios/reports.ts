@@ -22,8 +22,8 @@ interface Phase {
   tasks: number;
   /** report_org_tally rows (day, campaign, unit, platform) after the fold. */
   tallyRows: number;
-  /** report_org_day rows (unit, day): what the report reads. */
-  dayRows: number;
+  /** report_org_month rows (unit, month): what the report reads for a year and the year before. */
+  monthRows: number;
   /** Rows outside shard 0 (org tally + unit-day) the fold found after the load: one COPY = one transaction = one shard. */
   shardRowsFolded: number;
   copySeconds: number;
@@ -76,8 +76,8 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
       loaded += await copyTasks(client, world, loaded, size);
       const copySeconds = Math.round((performance.now() - started) / 100) / 10;
       const { shardRows } = await settle(client);
-      const { rows: [{ n: tallyRows, days: dayRows }] } = await client.query<{ n: number; days: number }>(
-        `SELECT (SELECT count(*)::int FROM report_org_tally) AS n, (SELECT count(*)::int FROM report_org_day) AS days`,
+      const { rows: [{ n: tallyRows, months: monthRows }] } = await client.query<{ n: number; months: number }>(
+        `SELECT (SELECT count(*)::int FROM report_org_tally) AS n, (SELECT count(*)::int FROM report_org_month) AS months`,
       );
       const { serviceMedianMs, plans } = await explainReport(migrator, client, query);
       // Warm-up (connection pool, plan caches), not measured.
@@ -85,8 +85,8 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
       const latency = await load({ url: `${server.url}${path}`, duration: ctx.seconds, connections: 1, headers });
       const concurrent = await load({ url: `${server.url}${path}`, duration: ctx.seconds, connections: 4, headers });
       for (const r of [latency, concurrent]) if (r.non2xx || r.errors) throw new Error(`report requests failed: ${JSON.stringify(r)}`);
-      phases.push({ tasks: loaded, tallyRows, dayRows, shardRowsFolded: shardRows, copySeconds, latency, concurrent, serviceMedianMs, plans });
-      process.stdout.write(`  reports: ${loaded} tasks, ${tallyRows} tally rows (${dayRows} unit-day rows; ${shardRows} shard rows folded), p50 ${latency.p50Ms} ms (service ${serviceMedianMs} ms), COPY ${copySeconds}s\n`);
+      phases.push({ tasks: loaded, tallyRows, monthRows, shardRowsFolded: shardRows, copySeconds, latency, concurrent, serviceMedianMs, plans });
+      process.stdout.write(`  reports: ${loaded} tasks, ${tallyRows} tally rows (${monthRows} unit-month rows; ${shardRows} shard rows folded), p50 ${latency.p50Ms} ms (service ${serviceMedianMs} ms), COPY ${copySeconds}s\n`);
     }
     // The tallies the triggers built equal a direct count over every task.
     const consistency = await new ReportConsistencyService(migrator).check();
@@ -122,10 +122,10 @@ export async function reports(ctx: BenchContext): Promise<ScenarioResult> {
         { id: 'report-growth', met: ratio <= 2, measured: `${ratio.toFixed(2)}× (${headToHead.baseP50Ms} ms at ${base.tasks.toLocaleString('en')}, head to head)`, atTargetScale },
       ],
       note:
-        'Ratio = p50 at the largest size ÷ p50 at the smallest, head to head (alternating, median of 3). The report reads report_org_day (one row per unit, day and shard: the same size at every task count); after each bulk load the bench folds the counter shards (each COPY is one transaction, so one more shard row per key) and VACUUM ANALYZEs, as the worker (every COUNTER_FOLD_MS) and autovacuum do in a deployment.',
+        'Ratio = p50 at the largest size ÷ p50 at the smallest, head to head (alternating, median of 3). The report reads report_org_month (one row per unit, month and shard: the same size at every task count); after each bulk load the bench folds the counter shards (each COPY is one transaction, so one more shard row per key) and VACUUM ANALYZEs, as the worker (every COUNTER_FOLD_MS) and autovacuum do in a deployment.',
       summary:
         `head to head: ${last.tasks.toLocaleString('en')} tasks p50 ${headToHead.largeP50Ms} ms vs ${base.tasks.toLocaleString('en')} tasks p50 ${headToHead.baseP50Ms} ms, ratio ${ratio.toFixed(2)} (lower is better); growth phases: ` +
-        phases.map((p) => `${p.tasks.toLocaleString('en')} tasks (${p.dayRows} unit-day rows read, ${p.tallyRows} tally rows): p50 ${p.latency.p50Ms} ms, p99 ${p.latency.p99Ms} ms, service ${p.serviceMedianMs} ms`).join('; ') +
+        phases.map((p) => `${p.tasks.toLocaleString('en')} tasks (${p.monthRows} unit-month rows read, ${p.tallyRows} tally rows): p50 ${p.latency.p50Ms} ms, p99 ${p.latency.p99Ms} ms, service ${p.serviceMedianMs} ms`).join('; ') +
         `; tallies consistent: ${consistency.consistent}`,
     };
   } finally {
@@ -206,11 +206,11 @@ export async function measureAgainstBaseline(ctx: BenchContext, databaseUrl: str
  */
 async function settle(client: pg.Client): Promise<{ shardRows: number }> {
   const { rows: [{ n }] } = await client.query<{ n: number }>(
-    `SELECT (SELECT count(*) FROM report_org_tally WHERE shard <> 0) + (SELECT count(*) FROM report_org_day WHERE shard <> 0) AS n`,
+    `SELECT (SELECT count(*) FROM report_org_tally WHERE shard <> 0) + (SELECT count(*) FROM report_org_month WHERE shard <> 0) AS n`,
   );
-  for (const counter of ['report_org_tally', 'report_org_day', 'report_collaborator_month', 'campaign_progress']) await client.query(`SELECT fold_counter_shards($1)`, [counter]);
+  for (const counter of ['report_org_tally', 'report_org_month', 'report_collaborator_month', 'campaign_progress']) await client.query(`SELECT fold_counter_shards($1)`, [counter]);
   await client.query(`ANALYZE share_task`);
-  for (const table of ['report_org_tally', 'report_org_day', 'report_collaborator_tally', 'report_collaborator_month', 'campaign_progress']) await client.query(`VACUUM (ANALYZE) ${table}`);
+  for (const table of ['report_org_tally', 'report_org_month', 'report_collaborator_tally', 'report_collaborator_month', 'campaign_progress']) await client.query(`VACUUM (ANALYZE) ${table}`);
   return { shardRows: Number(n) };
 }
 

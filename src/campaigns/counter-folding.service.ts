@@ -44,6 +44,6 @@ export class CounterFoldingService implements OnApplicationBootstrap, OnApplicat
 
   async fold(): Promise<void> {
     // Separate statements (transactions): a fold never holds locks in both tables at once.
-    for (const counter of ['report_org_tally', 'report_org_day', 'report_collaborator_month', 'campaign_progress']) await this.dataSource.query(`SELECT fold_counter_shards($1)`, [counter]);
+    for (const counter of ['report_org_tally', 'report_org_month', 'report_collaborator_month', 'campaign_progress']) await this.dataSource.query(`SELECT fold_counter_shards($1)`, [counter]);
   }
 }

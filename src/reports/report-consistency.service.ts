@@ -21,8 +21,8 @@ export interface ConsistencyResult {
 
 const TABLES = [
   { table: 'report_org_tally', keys: ['period_day', 'campaign_id', 'organisation_id', 'platform'], where: 'TRUE' },
-  // The same counts per unit and day, and per person and month (migration ReportRollups), read by the organisation and per-collaborator reports.
-  { table: 'report_org_day', keys: ['organisation_id', 'period_day'], where: 'TRUE' },
+  // The same counts per unit and month, and per person and month (migration ReportRollups), read by the organisation and per-collaborator reports.
+  { table: 'report_org_month', keys: ['organisation_id', 'period_month'], where: 'TRUE' },
   { table: 'report_collaborator_tally', keys: ['period_day', 'campaign_id', 'organisation_id', 'collaborator_id', 'platform'], where: 'collaborator_id IS NOT NULL' },
   { table: 'report_collaborator_month', keys: ['collaborator_id', 'period_month'], where: 'collaborator_id IS NOT NULL' },
 ] as const;

@@ -102,11 +102,13 @@ export class ReportService {
 
   /**
    * Rolled-up figures per organisation (own tasks + sub-units'), for the `listed` units over the
-   * `inside` units' tallies, for `range` and (when given) `previous`, in one pass: each tally row
-   * is summed once into its own unit (current or previous bucket), then the per-unit sums are
+   * `inside` units' tallies, for `range` and (when given) `previous`, in one statement: each tally
+   * row is summed once into its own unit (current or previous bucket), then the per-unit sums are
    * added up each unit's ancestors. Tally rows are summed, never assumed one per key (shards).
-   * Without a campaign the per-unit-and-day rollup is read (report_org_day: at most one row per
-   * unit, day and shard); a campaign's figures come from report_org_tally (its campaign index).
+   * Without a campaign, whole months come from report_org_month (one row per unit, month and
+   * shard) and only the days of a partly covered month from report_org_tally, each period split
+   * on its own (so a month shared by both periods is read by days); a campaign's figures come
+   * from its rows of report_org_tally.
    */
   private async rolledUp(
     range: DayRange | null,
@@ -116,14 +118,35 @@ export class ReportService {
   ): Promise<{ current: Map<string, Record<string, unknown>>; previous: Map<string, Record<string, unknown>> }> {
     if (!units.listed.length || !units.inside.length) return { current: new Map(), previous: new Map() };
     const params = new SqlParams();
-    const span: DayRange | null = range && previous ? { from: previous.from < range.from ? previous.from : range.from, to: range.to > previous.to ? range.to : previous.to } : range;
-    const bucket = range && previous ? `t.period_day >= ${params.add(range.from)}::date` : 'true';
+    const inside = `t.organisation_id = ANY(${params.add(units.inside)}::uuid[])`;
+    const columns = TALLY_COLUMNS.map((c) => `t.${c}`).join(', ');
+    const parts: string[] = [];
+    if (campaignId) {
+      const campaign = `t.campaign_id = ${params.add(campaignId)}`;
+      for (const [r, current] of [[range, true], [previous, false]] as const) {
+        if (r) parts.push(`SELECT t.organisation_id, ${current} AS current, ${columns} FROM report_org_tally t WHERE ${inside} AND ${campaign} AND ${this.dayFilter(r, params, 't.period_day')}`);
+      }
+      if (!range) parts.push(`SELECT t.organisation_id, true AS current, ${columns} FROM report_org_tally t WHERE ${inside} AND ${campaign}`);
+    } else if (!range) {
+      parts.push(`SELECT t.organisation_id, true AS current, ${columns} FROM report_org_month t WHERE ${inside}`);
+    } else {
+      for (const [r, current] of [[range, true], [previous, false]] as const) {
+        if (!r) continue;
+        const { months, days } = splitByMonths(r);
+        if (months) {
+          parts.push(`SELECT t.organisation_id, ${current} AS current, ${columns} FROM report_org_month t
+                       WHERE ${inside} AND t.period_month BETWEEN ${params.add(months.from)}::date AND ${params.add(months.to)}::date`);
+        }
+        if (days.length) {
+          parts.push(`SELECT t.organisation_id, ${current} AS current, ${columns} FROM report_org_tally t
+                       WHERE ${inside} AND (${days.map((d) => this.dayFilter(d, params, 't.period_day')).join(' OR ')})`);
+        }
+      }
+    }
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH own AS (
-              SELECT t.organisation_id, ${bucket} AS current, ${sumTallySql('t')}
-                FROM ${campaignId ? 'report_org_tally' : 'report_org_day'} t
-               WHERE t.organisation_id = ANY(${params.add(units.inside)}::uuid[]) AND ${this.dayFilter(span, params, 't.period_day')}
-                 ${campaignId ? `AND t.campaign_id = ${params.add(campaignId)}` : ''}
+              SELECT t.organisation_id, t.current, ${sumTallySql('t')}
+                FROM (${parts.join(' UNION ALL ')}) t
                GROUP BY 1, 2)
        SELECT anc AS organisation_id, own.current,
               sum(own.assigned) AS assigned, sum(own.on_time) AS on_time, sum(own.late) AS late,
@@ -137,8 +160,7 @@ export class ReportService {
     );
     const current = new Map<string, Record<string, unknown>>();
     const before = new Map<string, Record<string, unknown>>();
-    // Without a previous period every row is current; with one, rows before the period are previous.
-    for (const r of rows) (r.current === true || !previous ? current : before).set(String(r.organisation_id), r);
+    for (const r of rows) (r.current === true ? current : before).set(String(r.organisation_id), r);
     return { current, previous: before };
   }
 
