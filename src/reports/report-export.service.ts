@@ -1,9 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Injectable, Logger, type OnApplicationBootstrap, Inject } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/auth/actor.js';
@@ -39,6 +37,9 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   pdf: 'application/pdf',
 };
+
+/** Inactive people spooled for the second sheet of a per-collaborator .xlsx before it reads the database again instead. */
+const SPOOL_LIMIT = 50_000;
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
@@ -156,7 +157,8 @@ export class ReportExportService implements OnApplicationBootstrap {
 
   /** Builds the report as `actor` sees it and writes it to `path` (the per-collaborator rows streamed from a cursor). */
   async render(actor: Actor, report: ExportReport, format: ExportFormat, filters: ExportFiltersDto, path: string): Promise<void> {
-    const doc = (await this.build(scopeOf(actor), report, filters, false, `${path}.inactive.jsonl`))!;
+    // Only the .xlsx has a second sheet: the .csv (first sheet only) spools nothing.
+    const doc = (await this.build(scopeOf(actor), report, filters, false, format === 'xlsx' ? `${path}.inactive.jsonl` : undefined))!;
     const writer = { xlsx: writeXlsx, csv: writeCsv, pdf: writePdf }[format];
     try {
       await writer(doc, path);
@@ -225,13 +227,18 @@ export class ReportExportService implements OnApplicationBootstrap {
         ],
       };
     }
-    // Streamed: the report's SQL read once through a cursor, never all rows in memory. The first
-    // sheet lists everyone; the people with nothing done, met on the way, are spooled to a file
-    // (one JSON line each, same order) that the second sheet reads back after the first is written.
+    // Streamed: the report's SQL read through a cursor, never all rows in memory. The first sheet
+    // lists everyone; the people with nothing done, met on the way, are spooled to a file (one
+    // JSON line each, same order) that the second sheet reads back after the first is written, so
+    // the report is read once. Beyond SPOOL_LIMIT of them (or without a spool path: a .csv has one
+    // sheet) the second sheet runs the report's query for the inactive instead: ExcelJS's writer
+    // has no back-pressure, and rows read back from a local file outrun its compression (measured:
+    // 1,000,000 inactive people, peak RSS 237 MB from the spool vs 215 MB from the cursor).
     const all = await this.reports.collaboratorReportSql(scope, filters);
     if (dryRun) return null;
     const dataSource = this.dataSource;
-    const spool = new RowSpool<CollaboratorReportRow>(spoolPath ?? `${tmpdir()}/outreach-export-${randomUUID()}.inactive.jsonl`);
+    const reports = this.reports;
+    const spool = spoolPath ? new RowSpool<CollaboratorReportRow>(spoolPath, SPOOL_LIMIT) : null;
     type Row = CollaboratorReportRow;
     const columns = [
       { header: 'Họ và tên', value: (r: Row) => r.fullName },
@@ -256,18 +263,28 @@ export class ReportExportService implements OnApplicationBootstrap {
             try {
               for await (const r of streamRows(dataSource, all.sql, all.params)) {
                 const row = collaboratorRow(r);
-                if (row.inactive) await spool.write(row);
+                if (spool && row.inactive) await spool.write(row);
                 yield row;
               }
             } finally {
-              await spool.end();
+              await spool?.end();
             }
           },
           columns,
         }),
-        sheet<Row>({ name: 'Chưa hoạt động', rows: () => spool.read(), columns }),
+        sheet<Row>({
+          name: 'Chưa hoạt động',
+          rows: () =>
+            spool && !spool.overflowed
+              ? spool.read()
+              : (async function* () {
+                  const inactive = await reports.collaboratorReportSql(scope, filters, { inactiveOnly: true });
+                  for await (const r of streamRows(dataSource, inactive.sql, inactive.params)) yield collaboratorRow(r);
+                })(),
+          columns,
+        }),
       ],
-      dispose: () => spool.remove(),
+      dispose: async () => spool?.remove(),
     };
   }
 

@@ -13,8 +13,18 @@ export class RowSpool<T> {
   private out?: WriteStream;
   private ended = false;
   private count = 0;
+  private over = false;
 
-  constructor(readonly path: string) {}
+  /** `limit`: beyond this many rows the spool gives up (its file is deleted; `overflowed` says so). */
+  constructor(
+    readonly path: string,
+    readonly limit = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** More rows were offered than `limit`: nothing can be read back, the caller reads its source again. */
+  get overflowed(): boolean {
+    return this.over;
+  }
 
   /** Rows written so far. */
   get size(): number {
@@ -22,7 +32,13 @@ export class RowSpool<T> {
   }
 
   async write(row: T): Promise<void> {
+    if (this.over) return;
     if (this.ended) throw new Error('RowSpool: write after end');
+    if (this.count >= this.limit) {
+      this.over = true;
+      await this.remove();
+      return;
+    }
     this.out ??= createWriteStream(this.path);
     this.count++;
     if (!this.out.write(`${JSON.stringify(row)}\n`)) await once(this.out, 'drain');
@@ -41,6 +57,7 @@ export class RowSpool<T> {
   /** The rows, in the order written; only after `end()` (reading a half-written spool would silently lose rows). */
   async *read(): AsyncGenerator<T> {
     if (!this.ended) throw new Error('RowSpool: read before end');
+    if (this.over) throw new Error('RowSpool: overflowed, nothing to read');
     if (!this.out) return;
     const lines = createInterface({ input: createReadStream(this.path, { encoding: 'utf8' }), crlfDelay: Infinity });
     try {
