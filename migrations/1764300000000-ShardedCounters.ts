@@ -24,24 +24,26 @@ const PROGRESS_COUNTS = `
   count(*) FILTER (WHERE status = 'expired') AS expired,
   count(*) FILTER (WHERE status = 'done' AND late) AS late`;
 
-interface Counter {
+export interface Counter {
   table: string;
   keys: string[];
   columns: string[];
   counts: string;
   where: string;
   sharded: boolean;
+  /** Keys computed from a task's columns other than period_day (its deadline's local day): key → SQL expression. */
+  expressions?: Record<string, string>;
 }
 
-const ORG_TALLY: Counter = {
+export const ORG_TALLY: Counter = {
   table: 'report_org_tally', keys: ['period_day', 'campaign_id', 'organisation_id', 'platform'],
   columns: TALLY_COLUMNS, counts: TALLY_COUNTS_SQL, where: 'TRUE', sharded: true,
 };
-const COLLABORATOR_TALLY: Counter = {
+export const COLLABORATOR_TALLY: Counter = {
   table: 'report_collaborator_tally', keys: ['period_day', 'campaign_id', 'organisation_id', 'collaborator_id', 'platform'],
   columns: TALLY_COLUMNS, counts: TALLY_COUNTS_SQL, where: 'collaborator_id IS NOT NULL', sharded: false,
 };
-const PROGRESS: Counter = {
+export const PROGRESS: Counter = {
   table: 'campaign_progress', keys: ['campaign_id', 'organisation_id'],
   columns: PROGRESS_COLUMNS, counts: PROGRESS_COUNTS, where: 'TRUE', sharded: true,
 };
@@ -49,9 +51,9 @@ const PROGRESS: Counter = {
 const COUNTERS = [ORG_TALLY, COLLABORATOR_TALLY, PROGRESS];
 
 /** One grouped upsert of signed deltas from the transition tables in `sources` (sign, table). */
-function upsert(c: Counter, sources: Array<[number, string]>): string {
+export function upsert(c: Counter, sources: Array<[number, string]>): string {
   const keyList = c.keys.join(', ');
-  const select = c.keys.map((k) => (k === 'period_day' ? `${TALLY_DAY_SQL} AS period_day` : k)).join(', ');
+  const select = c.keys.map((k) => (c.expressions?.[k] ? `${c.expressions[k]} AS ${k}` : k === 'period_day' ? `${TALLY_DAY_SQL} AS period_day` : k)).join(', ');
   const parts = sources
     .map(([sign, rel]) => `SELECT ${keyList}, ${c.columns.map((col) => `${sign} * ${col} AS ${col}`).join(', ')}
         FROM (SELECT ${select}, ${c.counts} FROM ${rel} WHERE ${c.where} GROUP BY ${c.keys.map((_, i) => i + 1).join(', ')}) g`)
@@ -70,7 +72,7 @@ function upsert(c: Counter, sources: Array<[number, string]>): string {
 const body = (sources: Array<[number, string]>) => COUNTERS.map((c) => upsert(c, sources)).join('');
 
 /** Adds every non-zero shard into shard 0 of the same key; rows are locked in key order. */
-function fold(c: Counter): string {
+export function fold(c: Counter): string {
   const keyList = c.keys.join(', ');
   return `
     WITH moved AS (
@@ -81,7 +83,7 @@ function fold(c: Counter): string {
     ON CONFLICT (${keyList}, shard) DO UPDATE SET ${c.columns.map((col) => `${col} = ${c.table}.${col} + excluded.${col}`).join(', ')};`;
 }
 
-const TRIGGERS: Array<[string, string]> = [
+export const TRIGGERS: Array<[string, string]> = [
   ['share_task_tally_insert', 'AFTER INSERT ON share_task REFERENCING NEW TABLE AS n'],
   ['share_task_tally_update', 'AFTER UPDATE ON share_task REFERENCING OLD TABLE AS o NEW TABLE AS n'],
   ['share_task_tally_delete', 'AFTER DELETE ON share_task REFERENCING OLD TABLE AS o'],

@@ -12,6 +12,7 @@ import { ShardedCounters1764300000000 } from './1764300000000-ShardedCounters.js
 import { ReportTallyOrganisationIndex1764400000000 } from './1764400000000-ReportTallyOrganisationIndex.js';
 import { ReportTallyStorage1764400000001 } from './1764400000001-ReportTallyStorage.js';
 import { CollaboratorSearchTerms1764500000000 } from './1764500000000-CollaboratorSearchTerms.js';
+import { ReportRollups1764500000001 } from './1764500000001-ReportRollups.js';
 
 /** Every migration, oldest first. `npm run migration:generate` appends new ones here. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ReportTallyOrganisationIndex1764400000000,
   ReportTallyStorage1764400000001,
   CollaboratorSearchTerms1764500000000,
+  ReportRollups1764500000001,
 ];

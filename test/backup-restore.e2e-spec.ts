@@ -14,7 +14,7 @@ async function snapshot(url: string): Promise<unknown> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const tables = ['organisation', 'collaborator', 'channel', 'channel_admin', 'app_user', 'audit_log', 'share_task', 'migrations', 'campaign', 'content_item', 'campaign_progress', 'report_org_tally', 'report_collaborator_tally'];
+    const tables = ['organisation', 'collaborator', 'channel', 'channel_admin', 'app_user', 'audit_log', 'share_task', 'migrations', 'campaign', 'content_item', 'campaign_progress', 'report_org_tally', 'report_org_month', 'report_collaborator_tally', 'report_collaborator_month'];
     const out: Record<string, unknown> = {};
     for (const table of tables) {
       out[table] = (await client.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest, count(*)::int AS n FROM ${table} t`)).rows[0];

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportConsistencyService } from '../src/reports/report-consistency.service.js';
+import { ReportService } from '../src/reports/report.service.js';
 import { createChannel, createCollaborator, createOrganisation } from './support/fixtures.js';
 import {
   approveTask,
@@ -60,6 +61,52 @@ describe('report tallies under random task histories', () => {
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
   );
 
+  // Deadlines fall on local days 29 Nov – 2 Dec 2026.
+  const RANGES: Array<{ from?: string; to?: string }> = [
+    {},
+    { from: '2026-11-01', to: '2026-11-30' },
+    { from: '2026-11-30', to: '2026-12-01' },
+    { from: '2026-11-30', to: '2026-12-31' },
+    { from: '2026-10-15', to: '2027-01-10' },
+    { from: '2026-12-02', to: '2026-12-02' },
+  ];
+  const FIGURES = ['assigned', 'onTime', 'late', 'awaitingReview', 'unable', 'expired', 'pending'] as const;
+  const COUNTS = `count(*)::int AS "assigned",
+    count(*) FILTER (WHERE st.status = 'done' AND st.review_status IN ('not_required','approved') AND st.completed_at <= st.deadline)::int AS "onTime",
+    count(*) FILTER (WHERE st.status = 'done' AND st.review_status IN ('not_required','approved') AND (st.completed_at <= st.deadline) IS NOT TRUE)::int AS "late",
+    count(*) FILTER (WHERE st.status = 'done' AND st.review_status NOT IN ('not_required','approved'))::int AS "awaitingReview",
+    count(*) FILTER (WHERE st.status = 'unable')::int AS "unable",
+    count(*) FILTER (WHERE st.status = 'expired')::int AS "expired",
+    count(*) FILTER (WHERE st.status = 'pending')::int AS "pending"`;
+  const inRange = (r: { from?: string; to?: string }) =>
+    `(st.deadline AT TIME ZONE 'Asia/Ho_Chi_Minh')::date BETWEEN '${r.from ?? '1970-01-01'}'::date AND '${r.to ?? '9999-12-31'}'::date`;
+  const figures = (row: object) => Object.fromEntries(FIGURES.map((f) => [f, Number((row as Record<string, unknown>)[f] ?? 0)]));
+  const nonZero = (rows: Array<[string, Record<string, number>]>) => Object.fromEntries(rows.filter(([, f]) => Object.values(f).some((n) => n !== 0)).sort(([a], [b]) => a.localeCompare(b)));
+  async function reportedPeople(range: { from?: string; to?: string }) {
+    const { items } = await ctx.app.get(ReportService).collaborators({ kind: 'all' }, range);
+    return nonZero(items.map((i) => [i.collaboratorId, figures(i)]));
+  }
+  async function directPeople(range: { from?: string; to?: string }) {
+    const rows: Array<Record<string, unknown>> = await ctx.dataSource.query(
+      `SELECT st.collaborator_id AS id, ${COUNTS} FROM share_task st WHERE st.collaborator_id IS NOT NULL AND ${inRange(range)} GROUP BY 1`,
+    );
+    return nonZero(rows.map((r) => [String(r.id), figures(r)]));
+  }
+  async function reportedUnits(range: { from?: string; to?: string }) {
+    const { items } = await ctx.app.get(ReportService).organisations({ kind: 'all' }, range);
+    return nonZero(items.map((i) => [i.organisationId, figures(i)]));
+  }
+  async function directUnits(range: { from?: string; to?: string }) {
+    // Rolled up: a unit's figures are its own tasks and its sub-units'.
+    const rows: Array<Record<string, unknown>> = await ctx.dataSource.query(
+      `SELECT o.id, ${COUNTS} FROM organisation o
+         JOIN organisation s ON s.ancestors @> ARRAY[o.id]
+         JOIN share_task st ON st.organisation_id = s.id
+        WHERE o.active AND ${inRange(range)} GROUP BY o.id`,
+    );
+    return nonZero(rows.map((r) => [String(r.id), figures(r)]));
+  }
+
   it('keeps tallies equal to a direct count after thousands of operations', async () => {
     const ds = ctx.dataSource;
     let operations = 0;
@@ -104,6 +151,13 @@ describe('report tallies under random task histories', () => {
         expect(await tallyOrgCounts(ds)).toBe(await directOrgCounts(ds));
         const check = await ctx.app.get(ReportConsistencyService).check();
         expect(check.consistent).toBe(true);
+        // The reports read the rollups (per unit and day, per person and month plus the days of a
+        // partly covered month): their figures equal a direct count for ranges inside a month,
+        // across the month boundary the deadlines straddle, and of whole months.
+        for (const range of RANGES) {
+          expect(await reportedPeople(range)).toEqual(await directPeople(range));
+          expect(await reportedUnits(range)).toEqual(await directUnits(range));
+        }
       }),
       { numRuns: 8, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) },
     );

@@ -4,8 +4,9 @@ import { Env } from '../common/config/env.schema.js';
 import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
 
 /**
- * The sharded counters (campaign_progress, report_org_tally; see
- * migrations/1764300000000-ShardedCounters.ts) grow up to one row per shard for a busy key; the
+ * The sharded counters (campaign_progress, report_org_tally and the report rollups; see
+ * migrations/1764300000000-ShardedCounters.ts and 1764500000001-ReportRollups.ts) grow up to one
+ * row per shard for a busy key; the
  * worker folds them back into shard 0 every COUNTER_FOLD_MS. Sums are unchanged by a fold, so it
  * is safe at any time and in several workers at once.
  */
@@ -43,6 +44,6 @@ export class CounterFoldingService implements OnApplicationBootstrap, OnApplicat
 
   async fold(): Promise<void> {
     // Separate statements (transactions): a fold never holds locks in both tables at once.
-    for (const counter of ['report_org_tally', 'campaign_progress']) await this.dataSource.query(`SELECT fold_counter_shards($1)`, [counter]);
+    for (const counter of ['report_org_tally', 'report_org_month', 'report_collaborator_month', 'campaign_progress']) await this.dataSource.query(`SELECT fold_counter_shards($1)`, [counter]);
   }
 }

@@ -28,6 +28,8 @@ export interface ExportDocument {
   unit: string;
   period: string;
   sheets: ExportSheet<unknown>[];
+  /** Releases what reading the sheets left behind (a spool file); the caller runs it after writing. */
+  dispose?: () => Promise<void>;
   /** For the PDF: ranking bars (label, completion rate 0–1, rank). */
   chart?: Array<{ label: string; rate: number | null; rank: number; assigned: number; done: number }>;
   summary?: string[];
@@ -39,6 +41,25 @@ export function sheet<T>(s: ExportSheet<T>): ExportSheet<unknown> {
 }
 
 const PERCENT = '0.0%';
+/**
+ * One style object per kind of cell, shared by every cell of that kind: ExcelJS caches a style's
+ * id by object identity, so a shared object is looked up once, where a style per cell (its
+ * default: a fresh object per cell, or `cell.numFmt = …` on each) is serialised and hashed again
+ * for every cell written.
+ */
+const PLAIN: Partial<ExcelJS.Style> = {};
+const PERCENT_STYLE: Partial<ExcelJS.Style> = { numFmt: PERCENT };
+const BOLD_STYLE: Partial<ExcelJS.Style> = { font: { bold: true } };
+const TITLE_STYLE: Partial<ExcelJS.Style> = { font: { bold: true, size: 14 } };
+
+/** Adds a row whose cells all share `style`, or per column (`styles[i]`), and commits it. */
+function commitRow(ws: ExcelJS.Worksheet, values: unknown[], styles: Partial<ExcelJS.Style> | Array<Partial<ExcelJS.Style>>): void {
+  const row = ws.addRow(values);
+  row.eachCell({ includeEmpty: true }, (cell, n) => {
+    cell.style = Array.isArray(styles) ? (styles[n - 1] ?? PLAIN) : styles;
+  });
+  row.commit();
+}
 
 /** .xlsx with ExcelJS's streaming writer: rows are committed as written, so memory stays flat. */
 export async function writeXlsx(doc: ExportDocument, path: string): Promise<void> {
@@ -47,32 +68,21 @@ export async function writeXlsx(doc: ExportDocument, path: string): Promise<void
   for (const sheet of doc.sheets) {
     const ws = workbook.addWorksheet(sheet.name.slice(0, 31));
     ws.columns = sheet.columns.map((c) => ({ width: c.width ?? (c.kind === 'text' || !c.kind ? 32 : 14) }));
-    const title = ws.addRow([doc.title]);
-    title.font = { bold: true, size: 14 };
-    title.commit();
-    ws.addRow([`Đơn vị: ${doc.unit}`]).commit();
-    ws.addRow([`Kỳ báo cáo: ${doc.period}`]).commit();
-    ws.addRow([]).commit();
-    const header = ws.addRow(sheet.columns.map((c) => c.header));
-    header.font = { bold: true };
-    header.commit();
+    commitRow(ws, [doc.title], TITLE_STYLE);
+    commitRow(ws, [`Đơn vị: ${doc.unit}`], PLAIN);
+    commitRow(ws, [`Kỳ báo cáo: ${doc.period}`], PLAIN);
+    commitRow(ws, [], PLAIN);
+    commitRow(ws, sheet.columns.map((c) => c.header), BOLD_STYLE);
+    const styles = sheet.columns.map((c) => (c.kind === 'percent' ? PERCENT_STYLE : PLAIN));
+    const counts = sheet.columns.flatMap((c, i) => (c.kind === 'count' ? [i] : []));
     const sums = sheet.columns.map(() => 0);
     for await (const row of sheet.rows()) {
       const values = sheet.columns.map((c) => c.value(row));
-      values.forEach((v, i) => {
-        if (sheet.columns[i]!.kind === 'count') sums[i]! += Number(v ?? 0);
-      });
-      const r = ws.addRow(values);
-      sheet.columns.forEach((c, i) => {
-        if (c.kind === 'percent') r.getCell(i + 1).numFmt = PERCENT;
-      });
-      r.commit();
+      for (const i of counts) sums[i]! += Number(values[i] ?? 0);
+      commitRow(ws, values, styles);
     }
     if (sheet.totals) {
-      const values = sheet.columns.map((c, i) => (i === 0 ? 'Tổng cộng' : c.kind === 'count' ? sums[i]! : null));
-      const r = ws.addRow(values);
-      r.font = { bold: true };
-      r.commit();
+      commitRow(ws, sheet.columns.map((c, i) => (i === 0 ? 'Tổng cộng' : c.kind === 'count' ? sums[i]! : null)), BOLD_STYLE);
     }
     ws.commit();
   }

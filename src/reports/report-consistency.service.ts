@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { TALLY_COLUMNS, TALLY_COUNTS_SQL, TALLY_DAY_SQL } from '../../migrations/1764180000000-ReportTallies.js';
+import { TALLY_MONTH_SQL } from '../../migrations/1764500000001-ReportRollups.js';
 
 export interface TallyMismatch {
   table: string;
@@ -20,8 +21,15 @@ export interface ConsistencyResult {
 
 const TABLES = [
   { table: 'report_org_tally', keys: ['period_day', 'campaign_id', 'organisation_id', 'platform'], where: 'TRUE' },
+  // The same counts per unit and month, and per person and month (migration ReportRollups), read by the organisation and per-collaborator reports.
+  { table: 'report_org_month', keys: ['organisation_id', 'period_month'], where: 'TRUE' },
   { table: 'report_collaborator_tally', keys: ['period_day', 'campaign_id', 'organisation_id', 'collaborator_id', 'platform'], where: 'collaborator_id IS NOT NULL' },
+  { table: 'report_collaborator_month', keys: ['collaborator_id', 'period_month'], where: 'collaborator_id IS NOT NULL' },
 ] as const;
+
+/** Keys computed from a task's columns: the local day of its deadline, and that day's month. */
+const KEY_SQL: Record<string, string> = { period_day: TALLY_DAY_SQL, period_month: TALLY_MONTH_SQL };
+const keyExpression = (k: string) => KEY_SQL[k] ?? k;
 
 /**
  * Proves the tallies equal a direct count over share_task (the one scan of every task, run on
@@ -36,7 +44,7 @@ export class ReportConsistencyService {
     const sample: TallyMismatch[] = [];
     for (const { table, keys, where } of TABLES) {
       const keyList = keys.join(', ');
-      const direct = `SELECT ${keys.map((k) => (k === 'period_day' ? `${TALLY_DAY_SQL} AS period_day` : k)).join(', ')}, ${TALLY_COUNTS_SQL}
+      const direct = `SELECT ${keys.map((k) => `${keyExpression(k)} AS ${k}`).join(', ')}, ${TALLY_COUNTS_SQL}
                         FROM share_task WHERE ${where} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
       // Summed over shards (a key may have several rows); all-zero counts are equivalent to absent rows.
       const stored = `SELECT ${keyList}, ${TALLY_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM ${table}
@@ -62,7 +70,7 @@ export class ReportConsistencyService {
   }
 
   /**
-   * Rebuilds both tallies from share_task. SHARE lock on share_task: task writes wait for the
+   * Rebuilds every tally from share_task (into shard 0 where the table is sharded). SHARE lock on share_task: task writes wait for the
    * rebuild (seconds at 10M tasks), so nothing changes between the count and the swap.
    */
   async repair(): Promise<ConsistencyResult> {
@@ -72,7 +80,7 @@ export class ReportConsistencyService {
         await manager.query(`DELETE FROM ${table}`);
         await manager.query(
           `INSERT INTO ${table} (${keys.join(', ')}, ${TALLY_COLUMNS.join(', ')})
-           SELECT ${keys.map((k) => (k === 'period_day' ? TALLY_DAY_SQL : k)).join(', ')}, ${TALLY_COUNTS_SQL}
+           SELECT ${keys.map(keyExpression).join(', ')}, ${TALLY_COUNTS_SQL}
              FROM share_task WHERE ${where} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`,
         );
       }

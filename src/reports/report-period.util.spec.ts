@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidDay, localToday, periodContaining, resolvePeriod } from './report-period.util.js';
+import { addDays, isValidDay, localToday, periodContaining, resolvePeriod, splitByMonths } from './report-period.util.js';
 
 describe('report periods', () => {
   it('starts weeks on Monday', () => {
@@ -31,5 +32,37 @@ describe('report periods', () => {
     expect(isValidDay('2026-02-28')).toBe(true);
     expect(isValidDay('2026-02-30')).toBe(false);
     expect(isValidDay('26-02-01')).toBe(false);
+  });
+
+  it('splits a range into the whole months it covers and the days left at either end', () => {
+    expect(splitByMonths({ from: '2026-11-01', to: '2026-11-30' })).toEqual({ months: { from: '2026-11-01', to: '2026-11-01' }, days: [] });
+    expect(splitByMonths({ from: '2026-11-05', to: '2026-11-20' })).toEqual({ months: null, days: [{ from: '2026-11-05', to: '2026-11-20' }] });
+    expect(splitByMonths({ from: '2026-10-15', to: '2027-02-10' })).toEqual({
+      months: { from: '2026-11-01', to: '2027-01-01' },
+      days: [{ from: '2026-10-15', to: '2026-10-31' }, { from: '2027-02-01', to: '2027-02-10' }],
+    });
+    expect(splitByMonths({ from: '1970-01-01', to: '9999-12-31' }).days).toEqual([]);
+    // Every day of the range exactly once: in a whole month listed, or in one of the day ranges.
+    const day = fc.integer({ min: 0, max: 2000 }).map((n) => addDays('2024-01-01', n));
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 500 }), (from, length) => {
+        const to = addDays(from, length);
+        const { months, days } = splitByMonths({ from, to });
+        const covered: string[] = [];
+        for (const r of days) for (let d = r.from; d <= r.to; d = addDays(d, 1)) covered.push(d);
+        if (months) {
+          for (let m = months.from; m <= months.to; m = addDays(periodContaining('month', m).to, 1)) {
+            expect(m.endsWith('-01')).toBe(true);
+            const whole = periodContaining('month', m);
+            for (let d = whole.from; d <= whole.to; d = addDays(d, 1)) covered.push(d);
+          }
+        }
+        covered.sort();
+        const expected: string[] = [];
+        for (let d = from; d <= to; d = addDays(d, 1)) expected.push(d);
+        expect(covered).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -70,3 +70,24 @@ export function resolvePeriod(input: { period?: PeriodKind; date?: string; from?
 export function isValidDay(day: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(day) && fmt(toDate(day)) === day;
 }
+
+/**
+ * A day range as the whole calendar months it covers (`months`: the first days of the first and
+ * last of them, inclusive) and the days left over at either end (`days`, at most two ranges), so
+ * a sum over the range can read per-month rows for the months and per-day rows for the rest.
+ * `months` is null when the range covers no whole month.
+ */
+export function splitByMonths(range: DayRange): { months: DayRange | null; days: DayRange[] } {
+  const f = toDate(range.from);
+  const t = toDate(range.to);
+  const firstFull = f.getUTCDate() === 1 ? range.from : fmt(new Date(Date.UTC(f.getUTCFullYear(), f.getUTCMonth() + 1, 1)));
+  const endOfToMonth = fmt(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)));
+  const lastFullEnd = range.to === endOfToMonth ? range.to : fmt(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 0)));
+  // Past year 9999 the ISO form changes (+010000-…): such a range is read by days.
+  if (!isValidDay(firstFull) || !isValidDay(lastFullEnd) || firstFull > lastFullEnd) return { months: null, days: [range] };
+  const days: DayRange[] = [];
+  if (range.from < firstFull) days.push({ from: range.from, to: addDays(firstFull, -1) });
+  if (lastFullEnd < range.to) days.push({ from: addDays(lastFullEnd, 1), to: range.to });
+  const e = toDate(lastFullEnd);
+  return { months: { from: firstFull, to: fmt(new Date(Date.UTC(e.getUTCFullYear(), e.getUTCMonth(), 1))) }, days };
+}

@@ -4,7 +4,8 @@ import { type Scope, SqlParams, organisationInScope } from '../common/auth/scope
 import { NotFoundError, ValidationError } from '../common/errors/domain.error.js';
 import type { BoardQueryDto, CollaboratorReportQueryDto, OrganisationReportQueryDto, PeriodQueryDto } from './dto/report-query.dto.js';
 import { type Figures, denseRank, figuresFrom, sumTallySql } from './report-figures.js';
-import { type DayRange, type ResolvedPeriod, isValidDay, localToday, resolvePeriod } from './report-period.util.js';
+import { TALLY_COLUMNS } from '../../migrations/1764180000000-ReportTallies.js';
+import { type DayRange, type ResolvedPeriod, isValidDay, localToday, resolvePeriod, splitByMonths } from './report-period.util.js';
 
 export interface OrganisationReportRow extends Figures {
   organisationId: string;
@@ -80,35 +81,72 @@ export class ReportService {
   }
 
   /**
-   * Rolled-up figures per organisation (own tasks + sub-units'), for the organisations matching
-   * `orgWhere`, for `range` and (when given) `previous`, in one pass over the tallies: each
-   * tally row is summed once into its own unit (current or previous bucket), then the per-unit
-   * sums are added up each unit's ancestors. Tally rows are summed, never assumed one per key.
+   * The units matching `orgWhere` (`listed`), every unit inside their subtrees (`inside`, GIN
+   * overlap on ancestors) and the active ones among those (`activeInside`), as id arrays: later
+   * statements take them as parameters, so the planner knows how many units it reads for (a
+   * subtree CTE is estimated at a handful of rows and sends the scans into per-unit probes).
+   */
+  private async units(orgWhere: (p: SqlParams) => string): Promise<{ listed: string[]; inside: string[]; activeInside: string[] }> {
+    const params = new SqlParams();
+    const [row]: Array<{ listed: string[] | null; inside: string[] | null; active_inside: string[] | null }> = await this.dataSource.query(
+      `WITH listed AS (SELECT array_agg(o.id) AS ids FROM organisation o WHERE ${orgWhere(params)}),
+            inside AS (SELECT s.id, s.active FROM organisation s, listed WHERE s.ancestors && listed.ids)
+       SELECT listed.ids AS listed,
+              (SELECT array_agg(id) FROM inside) AS inside,
+              (SELECT array_agg(id) FROM inside WHERE active) AS active_inside
+         FROM listed`,
+      params.values,
+    );
+    return { listed: row?.listed ?? [], inside: row?.inside ?? [], activeInside: row?.active_inside ?? [] };
+  }
+
+  /**
+   * Rolled-up figures per organisation (own tasks + sub-units'), for the `listed` units over the
+   * `inside` units' tallies, for `range` and (when given) `previous`, in one statement: each tally
+   * row is summed once into its own unit (current or previous bucket), then the per-unit sums are
+   * added up each unit's ancestors. Tally rows are summed, never assumed one per key (shards).
+   * Without a campaign, whole months come from report_org_month (one row per unit, month and
+   * shard) and only the days of a partly covered month from report_org_tally, each period split
+   * on its own (so a month shared by both periods is read by days); a campaign's figures come
+   * from its rows of report_org_tally.
    */
   private async rolledUp(
     range: DayRange | null,
     previous: DayRange | null,
     campaignId: string | undefined,
-    orgWhere: (p: SqlParams) => string,
+    units: { listed: string[]; inside: string[] },
   ): Promise<{ current: Map<string, Record<string, unknown>>; previous: Map<string, Record<string, unknown>> }> {
-    // The unit ids first, as arrays: the planner then knows how many units the tally scan is for
-    // (a subtree CTE is estimated at a handful of rows and sends it into per-unit index probes).
-    const p1 = new SqlParams();
-    const [{ listed, inside }]: Array<{ listed: string[] | null; inside: string[] | null }> = await this.dataSource.query(
-      `WITH listed AS (SELECT array_agg(o.id) AS ids FROM organisation o WHERE ${orgWhere(p1)})
-       SELECT listed.ids AS listed, (SELECT array_agg(s.id) FROM organisation s WHERE s.ancestors && listed.ids) AS inside FROM listed`,
-      p1.values,
-    );
-    if (!listed?.length || !inside?.length) return { current: new Map(), previous: new Map() };
+    if (!units.listed.length || !units.inside.length) return { current: new Map(), previous: new Map() };
     const params = new SqlParams();
-    const span: DayRange | null = range && previous ? { from: previous.from < range.from ? previous.from : range.from, to: range.to > previous.to ? range.to : previous.to } : range;
-    const bucket = range && previous ? `t.period_day >= ${params.add(range.from)}::date` : 'true';
+    const inside = `t.organisation_id = ANY(${params.add(units.inside)}::uuid[])`;
+    const columns = TALLY_COLUMNS.map((c) => `t.${c}`).join(', ');
+    const parts: string[] = [];
+    if (campaignId) {
+      const campaign = `t.campaign_id = ${params.add(campaignId)}`;
+      for (const [r, current] of [[range, true], [previous, false]] as const) {
+        if (r) parts.push(`SELECT t.organisation_id, ${current} AS current, ${columns} FROM report_org_tally t WHERE ${inside} AND ${campaign} AND ${this.dayFilter(r, params, 't.period_day')}`);
+      }
+      if (!range) parts.push(`SELECT t.organisation_id, true AS current, ${columns} FROM report_org_tally t WHERE ${inside} AND ${campaign}`);
+    } else if (!range) {
+      parts.push(`SELECT t.organisation_id, true AS current, ${columns} FROM report_org_month t WHERE ${inside}`);
+    } else {
+      for (const [r, current] of [[range, true], [previous, false]] as const) {
+        if (!r) continue;
+        const { months, days } = splitByMonths(r);
+        if (months) {
+          parts.push(`SELECT t.organisation_id, ${current} AS current, ${columns} FROM report_org_month t
+                       WHERE ${inside} AND t.period_month BETWEEN ${params.add(months.from)}::date AND ${params.add(months.to)}::date`);
+        }
+        if (days.length) {
+          parts.push(`SELECT t.organisation_id, ${current} AS current, ${columns} FROM report_org_tally t
+                       WHERE ${inside} AND (${days.map((d) => this.dayFilter(d, params, 't.period_day')).join(' OR ')})`);
+        }
+      }
+    }
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `WITH own AS (
-              SELECT t.organisation_id, ${bucket} AS current, ${sumTallySql('t')}
-                FROM report_org_tally t
-               WHERE t.organisation_id = ANY(${params.add(inside)}::uuid[]) AND ${this.dayFilter(span, params, 't.period_day')}
-                 ${campaignId ? `AND t.campaign_id = ${params.add(campaignId)}` : ''}
+              SELECT t.organisation_id, t.current, ${sumTallySql('t')}
+                FROM (${parts.join(' UNION ALL ')}) t
                GROUP BY 1, 2)
        SELECT anc AS organisation_id, own.current,
               sum(own.assigned) AS assigned, sum(own.on_time) AS on_time, sum(own.late) AS late,
@@ -116,14 +154,13 @@ export class ReportService {
               sum(own.expired) AS expired, sum(own.pending) AS pending
          FROM own JOIN organisation s ON s.id = own.organisation_id
         CROSS JOIN LATERAL unnest(s.ancestors) AS anc
-        WHERE anc = ANY(${params.add(listed)}::uuid[])
+        WHERE anc = ANY(${params.add(units.listed)}::uuid[])
         GROUP BY 1, 2`,
       params.values,
     );
     const current = new Map<string, Record<string, unknown>>();
     const before = new Map<string, Record<string, unknown>>();
-    // Without a previous period every row is current; with one, rows before the period are previous.
-    for (const r of rows) (r.current === true || !previous ? current : before).set(String(r.organisation_id), r);
+    for (const r of rows) (r.current === true ? current : before).set(String(r.organisation_id), r);
     return { current, previous: before };
   }
 
@@ -138,28 +175,34 @@ export class ReportService {
         query.kind ? `o.kind = ${params.add(query.kind)}` : 'TRUE',
         query.subtreeOf ? `o.ancestors @> ARRAY[${params.add(query.subtreeOf)}]::uuid[]` : 'TRUE',
       ].join(' AND ');
+    const units = await this.units(orgWhere);
+    if (!units.listed.length) return { items: [], ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}) };
     const params = new SqlParams();
-    // The listed units with their active channels and people, and their figures: two statements
-    // on two pool connections at once.
+    const active = params.add(units.activeInside);
+    const listed = params.add(units.listed);
+    // The listed units with their active channels and people (counted per active unit inside, in
+    // one grouped scan each, then added up each unit's ancestors), and their figures: two
+    // statements on two pool connections at once.
     const [orgs, figures]: [Array<Record<string, unknown>>, Awaited<ReturnType<ReportService['rolledUp']>>] = await Promise.all([
       this.dataSource.query(
-        `WITH listed AS (SELECT o.id, o.name, o.code, o.kind, o.parent_id FROM organisation o WHERE ${orgWhere(params)}),
-              -- Active units inside the listed subtrees (GIN overlap on ancestors), then their
-              -- channels and people through the organisation_id indexes, rolled up to each listed unit.
-              inside AS (SELECT s.id, s.ancestors FROM organisation s WHERE s.active AND s.ancestors && (SELECT array_agg(id) FROM listed)),
-              channels AS (
-                SELECT anc AS id, count(*)::int AS n FROM inside s JOIN channel ch ON ch.organisation_id = s.id AND ch.active
-                 CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc),
-              people AS (
-                SELECT anc AS id, sum(p.n)::int AS n
-                  FROM inside s JOIN LATERAL (SELECT count(*) AS n FROM collaborator c WHERE c.organisation_id = s.id AND c.active) p ON true
-                 CROSS JOIN LATERAL unnest(s.ancestors) anc GROUP BY anc)
-         SELECT l.*, coalesce(ch.n, 0) AS channels, coalesce(pe.n, 0) AS active_collaborators
-           FROM listed l LEFT JOIN channels ch ON ch.id = l.id LEFT JOIN people pe ON pe.id = l.id
-           ORDER BY l.code`,
+        `WITH channels AS (SELECT ch.organisation_id AS id, count(*) AS n FROM channel ch WHERE ch.active AND ch.organisation_id = ANY(${active}::uuid[]) GROUP BY 1),
+              people AS (SELECT c.organisation_id AS id, count(*) AS n FROM collaborator c WHERE c.active AND c.organisation_id = ANY(${active}::uuid[]) GROUP BY 1),
+              rolled AS (
+                SELECT anc AS id, sum(ch.n) AS channels, sum(pe.n) AS people
+                  FROM organisation s
+                  LEFT JOIN channels ch ON ch.id = s.id
+                  LEFT JOIN people pe ON pe.id = s.id
+                 CROSS JOIN LATERAL unnest(s.ancestors) anc
+                 WHERE s.id = ANY(${active}::uuid[]) AND anc = ANY(${listed}::uuid[])
+                 GROUP BY anc)
+         SELECT o.id, o.name, o.code, o.kind, o.parent_id,
+                coalesce(r.channels, 0)::int AS channels, coalesce(r.people, 0)::int AS active_collaborators
+           FROM organisation o LEFT JOIN rolled r ON r.id = o.id
+          WHERE o.id = ANY(${listed}::uuid[])
+          ORDER BY o.code`,
         params.values,
       ),
-      this.rolledUp(period, period?.previous ?? null, query.campaignId, orgWhere),
+      this.rolledUp(period, period?.previous ?? null, query.campaignId, units),
     ]);
     const current = figures.current;
     const previous = period ? figures.previous : null;
@@ -187,7 +230,11 @@ export class ReportService {
     });
     // Peers: listed units under the same parent (the 73 grassroots units share the bloc committee).
     const byParent = new Map<string, OrganisationReportRow[]>();
-    for (const r of items) byParent.set(r.parentId ?? '', [...(byParent.get(r.parentId ?? '') ?? []), r]);
+    for (const r of items) {
+      const peers = byParent.get(r.parentId ?? '');
+      if (peers) peers.push(r);
+      else byParent.set(r.parentId ?? '', [r]);
+    }
     for (const peers of byParent.values()) for (const [r, rank] of denseRank(peers)) r.rank = rank;
     return { items, ...(period ? { period: { kind: period.kind, from: period.from, to: period.to, previous: period.previous } } : {}) };
   }
@@ -196,7 +243,7 @@ export class ReportService {
     const org = await this.assertOrganisation(scope, id);
     const period = this.period(query);
     if (query.campaignId) await this.assertCampaign(scope, query.campaignId);
-    const totals = figuresFrom((await this.rolledUp(period, null, query.campaignId, (p) => `o.id = ${p.add(id)}`)).current.get(id) ?? {});
+    const totals = figuresFrom((await this.rolledUp(period, null, query.campaignId, await this.units((p) => `o.id = ${p.add(id)}`))).current.get(id) ?? {});
     const subUnits = await this.organisations(scope, { ...query, subtreeOf: id });
 
     const params = new SqlParams();
@@ -326,11 +373,10 @@ export class ReportService {
       organisationInScope(scope, 'c.organisation_id', params),
       query.organisationId ? `c.organisation_id IN (SELECT s.id FROM organisation s WHERE s.ancestors @> ARRAY[${params.add(query.organisationId)}]::uuid[])` : 'TRUE',
     ].join(' AND ');
-    const tallyWhere = [this.dayFilter(period, params, 't.period_day'), query.campaignId ? `t.campaign_id = ${params.add(query.campaignId)}` : 'TRUE'].join(' AND ');
     const sql = `WITH people AS (SELECT c.id, c.code, c.full_name, c.organisation_id, c.board_opt_out FROM collaborator c WHERE ${people}),
             tallies AS (
-              SELECT t.collaborator_id, ${sumTallySql('t')} FROM report_collaborator_tally t
-               WHERE t.collaborator_id IN (SELECT id FROM people) AND ${tallyWhere} GROUP BY t.collaborator_id)
+              SELECT t.collaborator_id, ${sumTallySql('t')} FROM (${this.personTallyRows(period, query.campaignId, params)}) t
+               GROUP BY t.collaborator_id)
        SELECT p.*, o.name AS organisation_name, tallies.*,
               (SELECT max(st.completed_at) FROM share_task st
                 WHERE st.completed_by_collaborator_id = p.id AND st.status = 'done') AS last_activity_at
@@ -339,6 +385,33 @@ export class ReportService {
         ${options.inactiveOnly ? 'WHERE coalesce(tallies.on_time, 0) + coalesce(tallies.late, 0) = 0' : ''}
         ORDER BY p.full_name, p.code`;
     return { sql, params: params.values, period };
+  }
+
+  /**
+   * The per-person tally rows to sum for `range` (of the people in the CTE `people`): whole
+   * months from report_collaborator_month (one row per person, month and shard), the days of a
+   * partly covered month from report_collaborator_tally (through its primary key, which starts
+   * with the day). A campaign's figures come from report_collaborator_tally alone.
+   */
+  private personTallyRows(range: DayRange | null, campaignId: string | undefined, params: SqlParams): string {
+    const columns = `t.collaborator_id, ${TALLY_COLUMNS.map((c) => `t.${c}`).join(', ')}`;
+    const people = 't.collaborator_id IN (SELECT id FROM people)';
+    if (campaignId) {
+      return `SELECT ${columns} FROM report_collaborator_tally t
+               WHERE ${people} AND ${this.dayFilter(range, params, 't.period_day')} AND t.campaign_id = ${params.add(campaignId)}`;
+    }
+    if (!range) return `SELECT ${columns} FROM report_collaborator_month t WHERE ${people}`;
+    const { months, days } = splitByMonths(range);
+    const parts: string[] = [];
+    if (months) {
+      parts.push(`SELECT ${columns} FROM report_collaborator_month t
+                   WHERE ${people} AND t.period_month BETWEEN ${params.add(months.from)}::date AND ${params.add(months.to)}::date`);
+    }
+    if (days.length) {
+      parts.push(`SELECT ${columns} FROM report_collaborator_tally t
+                   WHERE ${people} AND (${days.map((d) => this.dayFilter(d, params, 't.period_day')).join(' OR ')})`);
+    }
+    return parts.join(' UNION ALL ');
   }
 
   /** The emulation board: top units by on-time rate, most active people (opted-out people left off). */
