@@ -36,7 +36,11 @@ export function startServer(mode: BenchServer['mode'], options: ServerOptions = 
   if (options.poolSize) env.BENCH_POOL_SIZE = String(options.poolSize);
   else env.BENCH_POOL_SIZE = env.DATABASE_POOL_SIZE ?? '20';
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-  const execArgv = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_SERVER_NODE_ARGS="--max-old-space-size=160 …": extra Node flags for the servers under test only.
+  const execArgv = [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = fork(SERVER_SCRIPT, [mode], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {

@@ -85,6 +85,7 @@ export async function importScenario(ctx: BenchContext): Promise<ScenarioResult>
       name: 'import',
       figures: { rows: ROWS, csvFirst, csvAgain, xlsxFirst },
       target: { description: `${ROWS} collaborator rows imported in < ${TARGET_MS / 1000} s`, met: worst < TARGET_MS && csvFirst.counts.applied === ROWS && xlsxFirst.counts.applied === ROWS },
+      targets: [{ id: 'import-10k', met: worst < TARGET_MS && csvFirst.counts.applied === ROWS && xlsxFirst.counts.applied === ROWS, measured: `csv ${csvFirst.ms} ms, xlsx ${xlsxFirst.ms} ms for ${ROWS} rows (slowest counts)` }],
       summary: `10k rows: csv ${csvFirst.ms} ms (Node CPU ${csvFirst.nodeCpuMs} ms, applied ${csvFirst.counts.applied}), same csv again ${csvAgain.ms} ms (applied ${csvAgain.counts.applied}), xlsx ${xlsxFirst.ms} ms; load average ${csvFirst.loadAverage.toFixed(1)}`,
     };
   } finally {
