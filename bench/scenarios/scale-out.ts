@@ -94,8 +94,9 @@ async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv
   await clearRedisPrefix(env.REDIS_URL, prefix);
   const problems: string[] = [];
 
-  // Same shape for every topology (fresh ids): K campaigns of 5 items over one directory.
-  const dir = await seedBenchDirectory(ds, national ? { units: 60, cellsPerUnit: 4, collaborators: 3000, channels: 900 } : { units: 30, cellsPerUnit: 4, collaborators: 900, channels: 300 });
+  // Same shape for every topology (fresh ids): K campaigns of 15 items over one directory (enough
+  // channel tasks for 2 × --seconds of completions at ~1,500 req/s).
+  const dir = await seedBenchDirectory(ds, national ? { units: 60, cellsPerUnit: 4, collaborators: 3000, channels: 900 } : { units: 30, cellsPerUnit: 4, collaborators: 900, channels: 900 });
   const [adminPerson] = await ds.query(`SELECT id FROM collaborator WHERE organisation_id IN (SELECT id FROM organisation WHERE ancestors @> ARRAY[$1::uuid]) ORDER BY id LIMIT 1`, [dir.rootId]);
   // One person administers every channel: the completion load completes channel tasks as that person.
   await ds.query(
@@ -104,7 +105,7 @@ async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv
     [dir.rootId, adminPerson.id],
   );
   const campaignCount = 8;
-  const items = 5;
+  const items = 15;
   const campaignIds: string[] = [];
   for (let i = 0; i < campaignCount; i++) {
     const id = await seedBenchCampaign(ds, dir.rootId, items);
@@ -159,7 +160,10 @@ async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv
     if (!exact) problems.push(`task counts ${counts.map((c) => `${c.tasks}/${c.total}`).join(',')} (expected ${expectedPerCampaign} each)`);
     const tasks = counts.reduce((n, c) => n + c.tasks, 0);
 
-    // Who fanned out what: each worker's own log lines. Let a late duplicate show up before counting.
+    // Who fanned out what: each worker's own log lines (written just after the commit the poll above
+    // saw, so wait for them with a deadline). Then let a late duplicate show up before counting.
+    const logged = () => campaignIds.every((id) => workers.some((w) => w.output().includes(`Campaign ${id}: fan-out created`)));
+    await waitUntil(async () => logged(), 'every fan-out logged by a worker', 15_000).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 1000));
     const byCampaign = new Map<string, number[]>();
     const fanOutsByWorker: Record<string, number> = {};
