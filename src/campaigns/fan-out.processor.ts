@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PERSONAL_PLATFORM } from '../channels/platform.js';
 import { Env } from '../common/config/env.schema.js';
 import { OnJob } from '../common/queue/on-job.decorator.js';
 import { JobName, type JobPayloads } from '../common/queue/queue.constants.js';
@@ -25,7 +26,6 @@ interface FanOutCampaign {
 const FAN_OUT_STATEMENT_TIMEOUT = '1800s';
 
 /** Platform recorded on a personal-account share (not a channel). */
-export const PERSONAL_PLATFORM = 'personal';
 
 /**
  * The worker's campaign jobs. Every step is idempotent SQL: fan-out inserts with ON CONFLICT DO

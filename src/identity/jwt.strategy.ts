@@ -6,7 +6,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { DataSource } from 'typeorm';
 import type { Actor, Role } from '../common/auth/actor.js';
 import { Env } from '../common/config/env.schema.js';
-import { MicroBatcher } from '../common/database/micro-batcher.js';
+import { batchSlots, MicroBatcher } from '../common/database/micro-batcher.js';
 import type { AccessTokenClaims } from './token.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,7 +50,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     this.users = new MicroBatcher((lookups) => loadUsers(dataSource, lookups), {
       name: 'auth_user',
       maxBatch: 256,
-      maxInFlight: Math.max(2, Math.floor(env.DATABASE_POOL_SIZE / 4)),
+      maxInFlight: batchSlots(env.DATABASE_POOL_SIZE),
     });
   }
 

@@ -4,9 +4,8 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/auth/actor.js';
 import { scopeOf } from '../common/auth/scope.js';
 import { Env } from '../common/config/env.schema.js';
-import { MicroBatcher } from '../common/database/micro-batcher.js';
-import { PLATFORMS } from '../channels/platform.js';
-import { PERSONAL_PLATFORM } from '../campaigns/fan-out.processor.js';
+import { batchSlots, MicroBatcher } from '../common/database/micro-batcher.js';
+import { PERSONAL_PLATFORM, PLATFORMS } from '../channels/platform.js';
 import { proofAcceptance } from './proof.util.js';
 import { assignedTo } from './task-scope.js';
 import { ITEM_COLUMNS, type TaskRow } from './task.view.js';
@@ -46,7 +45,7 @@ export class CompletionBatchService {
     private readonly audit: AuditService,
     env: Env,
   ) {
-    this.batcher = new MicroBatcher((items) => this.run(items), { name: 'task_complete', maxBatch: 128, maxInFlight: Math.max(2, Math.floor(env.DATABASE_POOL_SIZE / 4)) });
+    this.batcher = new MicroBatcher((items) => this.run(items), { name: 'task_complete', maxBatch: 128, maxInFlight: batchSlots(env.DATABASE_POOL_SIZE) });
   }
 
   /** Null when the fast path does not apply (see the class comment); the task row when completed. */

@@ -19,6 +19,11 @@ export function microBatchTotals(): ReadonlyMap<string, { batches: number; reque
   return totals;
 }
 
+/** Batches one batcher may run at once for a pool of `poolSize` connections: a quarter of it, leaving the rest to other work. */
+export function batchSlots(poolSize: number): number {
+  return Math.max(2, Math.floor(poolSize / 4));
+}
+
 export class MicroBatcher<I, O> {
   private queue: Array<{ item: I; resolve: (value: O) => void; reject: (reason: unknown) => void }> = [];
   private inFlight = 0;
