@@ -91,6 +91,12 @@ async function main(): Promise<void> {
   url.pathname = `/${process.env.BENCH_DB ?? dbName}`;
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
+  // One run per bench database at a time: two runs would share its Redis prefix, clear each other's
+  // queues and take each other's jobs. The lock is held by this connection until the process ends.
+  const runLock = new pg.Client({ connectionString: databaseUrl, application_name: 'outreach-bench-run' });
+  await runLock.connect();
+  const [{ locked }] = (await runLock.query(`SELECT pg_try_advisory_lock(hashtext('outreach-bench-run')) AS locked`)).rows;
+  if (!locked) throw new Error(`another bench run is using ${url.pathname.slice(1)}; wait for it, or set BENCH_DB to a database of your own`);
   const ds = createDataSource({ url: databaseUrl, poolSize: 2, statementTimeoutMs: 0 });
   await ds.initialize();
   await runMigrations(ds);

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvOverrides } from '../../src/common/core.module.js';
-import { stopChild } from './servers.js';
+import { stopChild, trackChild } from './servers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/ (this file is dist/bench/lib/processes.js when built). */
@@ -53,10 +53,12 @@ export async function startProcess(role: 'api' | 'worker', index: number, env: E
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build`);
   const port = role === 'api' ? await freePort() : undefined;
   let output = '';
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env, ...(port ? { PORT: String(port), HOST: '127.0.0.1' } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = trackChild(
+    spawn(process.execPath, [script], {
+      env: { ...process.env, ...env, ...(port ? { PORT: String(port), HOST: '127.0.0.1' } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }),
+  );
   let ready = false;
   child.on('message', (m: { ready?: string }) => (ready ||= m?.ready === 'worker'));
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

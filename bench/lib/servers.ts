@@ -15,6 +15,25 @@ const SERVER_SCRIPT = existsSync(join(here, '..', 'servers', 'bench-server.js'))
   ? join(here, '..', 'servers', 'bench-server.js')
   : join(here, '..', '..', 'dist', 'bench', 'servers', 'bench-server.js');
 
+/**
+ * Every child a bench run starts, killed if the run itself ends first (an error, Ctrl-C). An
+ * orphaned worker would otherwise keep consuming the bench's queues and steal the next run's jobs.
+ */
+const live = new Set<ChildProcess>();
+let reaperInstalled = false;
+export function trackChild(child: ChildProcess): ChildProcess {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (!reaperInstalled) {
+    reaperInstalled = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  }
+  return child;
+}
+
 export interface BenchServer {
   mode: 'app' | 'noop' | 'update';
   url: string;
@@ -41,7 +60,7 @@ export function startServer(mode: BenchServer['mode'], options: ServerOptions = 
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   ];
-  const child = fork(SERVER_SCRIPT, [mode], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
+  const child = trackChild(fork(SERVER_SCRIPT, [mode], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv }));
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

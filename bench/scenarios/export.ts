@@ -9,6 +9,7 @@ import { ensureDatabase } from '../../src/common/database/ensure-database.js';
 import { seedBenchDirectory } from '../lib/campaign-data.js';
 import { startRssSampler, type RssFigures } from '../lib/rss.js';
 import { copyTasks, seedTaskWorld, taskCapacity } from '../lib/task-data.js';
+import { trackChild } from '../lib/servers.js';
 import type { BenchContext, ScenarioResult } from '../types.js';
 
 export const EXPORT_BENCH_DB = 'outreach_bench_export';
@@ -97,7 +98,7 @@ export async function exportScenario(ctx: BenchContext): Promise<ScenarioResult>
 
 /** Runs the export child, sampling its RSS; answers its own timing, the file size and (CSV) the lines. */
 async function measure(env: NodeJS.ProcessEnv, args: string[]): Promise<Run> {
-  const child = fork(CHILD, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child = trackChild(fork(CHILD, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] }));
   const sampler = startRssSampler(child.pid!, 25);
   let ms = -1;
   child.on('message', (m: { ms?: number }) => {

@@ -90,7 +90,9 @@ export async function scaleOut(ctx: BenchContext): Promise<ScenarioResult> {
 
 async function runTopology(ctx: BenchContext, env: ReturnType<typeof validateEnv>, ds: import('typeorm').DataSource, topology: Topology): Promise<TopologyRun> {
   const national = ctx.scale === 'national';
-  const prefix = `${String(ctx.env.REDIS_PREFIX ?? 'outreach-bench')}-scaleout-${topology.apis}a${topology.workers}w`;
+  // Its own prefix per run and topology: workers of an earlier run (or of another checkout's run)
+  // must not be able to take this run's jobs, or the per-worker evidence below would miss them.
+  const prefix = `${String(ctx.env.REDIS_PREFIX ?? 'outreach-bench')}-scaleout-${process.pid}-${topology.apis}a${topology.workers}w`;
   await clearRedisPrefix(env.REDIS_URL, prefix);
   const problems: string[] = [];
 
