@@ -118,4 +118,22 @@ describe('completions sharing a statement', () => {
     expect(await ctx.app.get(CampaignService).checkProgress(campaignId)).toEqual([]);
     expect((await ctx.app.get(ReportConsistencyService).check()).consistent).toBe(true);
   });
+
+  it('keeps completing on connections that prepared the statement before a migration added a column', async () => {
+    const complete = (user: TestUser, taskId: string, proofUrl: string) =>
+      ctx.app.inject({ method: 'POST', url: `/api/v1/tasks/${taskId}/complete`, headers: user.headers, payload: { proofUrl } });
+    // The statements are prepared on the pool's connections by now (the test above); a column
+    // added while the app runs must not make Postgres refuse them ("cached plan must not change result type").
+    await ctx.dataSource.query(`ALTER TABLE share_task ADD COLUMN added_while_running integer`);
+    try {
+      const m = members[7]!;
+      for (const [n, taskId] of [m.tasks[1]!, m.tasks[2]!].entries()) {
+        const answer = await complete(m.user, taskId, `https://www.facebook.com/m7/posts/after-migration-${n}`);
+        expect(answer.statusCode, answer.body).toBe(200);
+        expect(answer.json()).toMatchObject({ id: taskId, status: 'done' });
+      }
+    } finally {
+      await ctx.dataSource.query(`ALTER TABLE share_task DROP COLUMN added_while_running`);
+    }
+  });
 });

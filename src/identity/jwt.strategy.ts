@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import type { Actor, Role } from '../common/auth/actor.js';
 import { Env } from '../common/config/env.schema.js';
 import { batchSlots, MicroBatcher } from '../common/database/micro-batcher.js';
+import { PreparedStatement } from '../common/database/prepared-statement.js';
 import type { AccessTokenClaims } from './token.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,17 +79,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
  * logged-out session (its refresh-token family revoked) ends its access tokens too: one indexed
  * probe on refresh_token(family_id) per lookup, in the same statement.
  */
+const LOAD_USERS = new PreparedStatement<UserRow>(
+  'auth_load_users',
+  `SELECT x.ord::int AS ord, u.id, u.login, u.role,
+          CASE WHEN u.role = 'collaborator' THEN c.organisation_id ELSE u.organisation_id END AS organisation_id,
+          u.collaborator_id
+     FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(user_id, session_id, ord)
+     JOIN app_user u ON u.id = x.user_id AND u.disabled_at IS NULL
+     LEFT JOIN collaborator c ON c.id = u.collaborator_id
+    WHERE x.session_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.family_id = x.session_id AND r.revoked_at IS NOT NULL)`,
+);
+
 async function loadUsers(dataSource: DataSource, lookups: Array<{ userId: string; sessionId: string | null }>): Promise<Array<UserRow | undefined>> {
-  const rows: UserRow[] = await dataSource.query(
-    `SELECT x.ord::int AS ord, u.id, u.login, u.role,
-            CASE WHEN u.role = 'collaborator' THEN c.organisation_id ELSE u.organisation_id END AS organisation_id,
-            u.collaborator_id
-       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS x(user_id, session_id, ord)
-       JOIN app_user u ON u.id = x.user_id AND u.disabled_at IS NULL
-       LEFT JOIN collaborator c ON c.id = u.collaborator_id
-      WHERE x.session_id IS NULL OR NOT EXISTS (SELECT 1 FROM refresh_token r WHERE r.family_id = x.session_id AND r.revoked_at IS NOT NULL)`,
-    [lookups.map((l) => l.userId), lookups.map((l) => l.sessionId)],
-  );
+  const rows = await LOAD_USERS.run(dataSource, [lookups.map((l) => l.userId), lookups.map((l) => l.sessionId)]);
   const found = new Array<UserRow | undefined>(lookups.length);
   for (const row of rows) found[row.ord - 1] = row;
   return found;

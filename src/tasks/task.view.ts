@@ -70,5 +70,13 @@ export function toTaskView(r: TaskRow) {
 
 export type TaskView = ReturnType<typeof toTaskView>;
 
+/** The share_task columns of a TaskRow, of the task table aliased `alias` (for statements that must name their columns). */
+export function taskColumns(alias: string): string {
+  return ['id', 'campaign_id', 'item_id', 'organisation_id', 'platform', 'channel_id', 'collaborator_id', 'status', 'deadline', 'completed_at', 'late',
+    'completed_by_user_id', 'completed_by_collaborator_id', 'proof_url', 'note', 'unable_reason', 'review_status']
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
+}
+
 export const ITEM_COLUMNS = `i.url AS item_url, i.title AS item_title, i.caption AS item_caption, i.hashtags AS item_hashtags,
   i.category AS item_category, i.image_urls AS item_image_urls`;
