@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/identity/token.service.js';
 import { createTwoUnitWorld, createUser, TEST_PASSWORD } from './support/fixtures.js';
-import { createTestContext, type TestContext } from './support/test-app.js';
+import { createTestContext, type TestContext, waitFor } from './support/test-app.js';
 
 type World = Awaited<ReturnType<typeof createTwoUnitWorld>>;
 
@@ -168,6 +168,19 @@ describe('a user logs in, refreshes and logs out', () => {
     });
     it('refuses a token with a wrong signature', async () => {
       await expectRefused(signHs256({ sub: world.admin.id, typ: 'access', iat: now(), exp: now() + 60 }, 'another-secret-of-at-least-32-characters'));
+    });
+    it('refuses changed copies of a token it has just accepted, and the token itself once it expires', async () => {
+      const exp = now() + 2;
+      const token = signHs256({ sub: world.admin.id, typ: 'access', iat: now(), exp }, secret);
+      // Accepted (and remembered as verified: see VerifiedTokenCache).
+      expect((await me(token)).statusCode).toBe(200);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      await expectRefused(`${header}.${b64({ sub: world.secretaryA.id, typ: 'access', iat: now(), exp })}.${signature}`);
+      await expectRefused(`${header}.${payload}.${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`);
+      expect((await me(token)).statusCode).toBe(200);
+      // The same string is refused from its expiry on, remembered or not.
+      await waitFor(async () => (await me(token)).statusCode === 401, { what: 'the remembered token to expire', intervalMs: 100 });
+      expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
     });
     it('refuses alg: none', async () => {
       await expectRefused(`${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: world.admin.id, typ: 'access', iat: now(), exp: now() + 60 })}.`);

@@ -92,6 +92,14 @@ describe('operating the service', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeDefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // Every header helmet sets, as its own middleware sets them, on API answers too.
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    for (const name of ['cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+      expect(res.headers[name], name).toBeDefined();
+    }
+    const api = await inject({ method: 'GET', url: '/api/v1/me/tasks' });
+    expect(api.statusCode).toBe(401);
+    expect(api.headers['content-security-policy']).toBe(res.headers['content-security-policy']);
   });
 
   it('refuses cross-origin requests from origins not configured', async () => {

@@ -8,6 +8,7 @@ import type { Actor, Role } from '../common/auth/actor.js';
 import { Env } from '../common/config/env.schema.js';
 import { batchSlots, MicroBatcher } from '../common/database/micro-batcher.js';
 import { PreparedStatement } from '../common/database/prepared-statement.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { AccessTokenClaims } from './token.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,6 +34,8 @@ interface UserRow {
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly users: MicroBatcher<{ userId: string; sessionId: string | null }, UserRow | undefined>;
+  private readonly verified = new VerifiedTokenCache<AccessTokenClaims & { exp?: number }>();
+  private readonly bearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
   constructor(
     env: Env,
@@ -55,8 +58,27 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  async validate(request: FastifyRequest, claims: AccessTokenClaims): Promise<Actor | false> {
+  /**
+   * passport-jwt's authenticate, except that a token whose signature this process has verified
+   * before is not verified again (VerifiedTokenCache); what follows — validate(), then success or
+   * fail — is the same either way.
+   */
+  override authenticate(...args: Parameters<Strategy['authenticate']>): void {
+    const token = this.bearer(args[0]);
+    const claims = token ? this.verified.get(token) : undefined;
+    if (!claims) return super.authenticate(...args);
+    const self = this as unknown as { success(user: object): void; fail(): void; error(error: unknown): void };
+    this.validate(args[0] as unknown as FastifyRequest, claims).then(
+      (actor) => (actor ? self.success(actor) : self.fail()),
+      (error: unknown) => self.error(error),
+    );
+  }
+
+  async validate(request: FastifyRequest, claims: AccessTokenClaims & { exp?: number }): Promise<Actor | false> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return false;
+    // Reached with verified claims only (passport-jwt checked them, or they came from the cache).
+    const token = this.bearer(request as unknown as Parameters<Strategy['authenticate']>[0]);
+    if (token) this.verified.remember(token, claims);
     const sessionId = typeof claims.sid === 'string' && UUID.test(claims.sid) ? claims.sid : null;
     if (claims.sid !== undefined && !sessionId) return false;
     const user = await this.users.submit({ userId: claims.sub, sessionId });

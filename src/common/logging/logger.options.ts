@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { Env } from '../config/env.schema.js';
+import { requestLogMixin } from './request-logging.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -14,9 +15,6 @@ export function requestIdFor(req: IncomingMessage): string {
   (req as IncomingMessage & { id?: string }).id = id;
   return id;
 }
-
-/** Probed every few seconds by orchestrators and Prometheus: not worth a log line each. */
-const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
 /** Paths of secrets that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -42,17 +40,16 @@ export const REDACTED_PATHS = [
 
 export function loggerOptions(env: Env, role: 'api' | 'worker'): Params {
   return {
-    // No route-based middleware: the API logs each request once from a Fastify hook, for every
+    // No route-based middleware: the API logs each request once from Fastify hooks, for every
     // route (see request-logging.ts). Nest's middleware routes mounted it twice on the routes
-    // outside the global prefix, and not at all on docs, static files and unknown paths.
+    // outside the global prefix, and not at all on docs, static files and unknown paths. These
+    // options make the root logger (nestjs-pino builds it with pino-http's factory).
     forRoutes: [],
     pinoHttp: {
       level: env.LOG_LEVEL,
       base: { role, pid: process.pid },
-      genReqId: (req) => requestIdFor(req),
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      mixin: requestLogMixin,
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
