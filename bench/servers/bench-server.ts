@@ -7,12 +7,20 @@
  * - `update`: the same bare app, one route doing a single-row `UPDATE` through a pg pool of
  *   `BENCH_POOL_SIZE` connections (the app's pool size).
  * Tells the parent `{ port }` over IPC once listening; exits on SIGTERM.
+ *
+ * BENCH_HEAP_SAMPLING=<dir>: samples every allocation the server makes while it runs, including
+ * the objects garbage collection has freed since (where the allocation RATE comes from, which
+ * `--heap-prof` cannot show: it keeps only what is still alive), and writes a .heapprofile there
+ * on SIGTERM (open it in Chrome DevTools' Memory tab).
  */
 import 'reflect-metadata';
 import { Controller, Get, HttpCode, Inject, Module, Post, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import pg from 'pg';
 import { BASELINE_APPLICATION_NAME, ensureBenchCounter, UPDATE_ROWS } from '../lib/bench-counter.js';
 
@@ -63,7 +71,22 @@ function updateModule(pool: pg.Pool) {
   return UpdateModule;
 }
 
+/** Starts allocation sampling (see BENCH_HEAP_SAMPLING); returns what writes the profile. */
+function sampleAllocations(dir: string | undefined, mode: string): () => Promise<void> {
+  if (!dir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  void post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+    writeFileSync(join(dir, `${mode}-${process.pid}.heapprofile`), JSON.stringify(profile));
+  };
+}
+
 async function start(mode: string): Promise<void> {
+  const writeAllocations = sampleAllocations(process.env.BENCH_HEAP_SAMPLING, mode);
   let app: INestApplication;
   let cleanup = async () => undefined as void;
   if (mode === 'app') {
@@ -88,6 +111,7 @@ async function start(mode: string): Promise<void> {
     void app
       .close()
       .then(cleanup)
+      .then(writeAllocations)
       .finally(() => process.exit(0));
   });
   process.send?.({ port });

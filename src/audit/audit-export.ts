@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
 import { PassThrough, type Readable } from 'node:stream';
 import type { AuditRow } from './audit-query.service.js';
+import { loadExcel } from '../common/lazy-libraries.js';
 
 const HEADERS = ['id', 'at', 'actorLogin', 'actorRole', 'actorUserId', 'action', 'entity', 'entityId', 'before', 'after', 'requestId', 'ip'] as const;
 
@@ -37,11 +37,12 @@ export function auditCsv(rows: AsyncIterable<AuditRow>): Readable {
 
 export function auditXlsx(rows: AsyncIterable<AuditRow>): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet('audit');
-  sheet.columns = HEADERS.map((key) => ({ header: key, key, width: key === 'before' || key === 'after' ? 60 : 20 }));
   void (async () => {
     try {
+      const ExcelJS = await loadExcel();
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+      const sheet = workbook.addWorksheet('audit');
+      sheet.columns = HEADERS.map((key) => ({ header: key, key, width: key === 'before' || key === 'after' ? 60 : 20 }));
       for await (const row of rows) sheet.addRow(cells(row)).commit();
       sheet.commit();
       await workbook.commit();

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import { loadExcel } from '../common/lazy-libraries.js';
 import { COLUMNS, NOTE_COLUMN } from './import-columns.js';
 import type { ImportFormat, ImportKind } from './import.types.js';
 
@@ -15,6 +15,7 @@ export async function buildTemplate(kind: ImportKind, format: ImportFormat): Pro
     // A BOM, so Excel opens the Vietnamese headers as UTF-8.
     return Buffer.from(`\uFEFF${stringify([headers, example])}`, 'utf8');
   }
+  const ExcelJS = await loadExcel();
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(kind);
   sheet.addRow(headers).font = { bold: true };

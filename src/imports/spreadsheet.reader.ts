@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
+import { loadExcel } from '../common/lazy-libraries.js';
 import { type CellValue, type ImportFormat, ImportFileError, type Sheet, type SheetRow } from './import.types.js';
 
 /** Rows beyond this are refused: an import is for a directory, not a data dump. */
@@ -18,6 +18,7 @@ export async function readSpreadsheet(file: Buffer, format: ImportFormat): Promi
 
 async function readXlsx(file: Buffer): Promise<Sheet> {
   // The streaming reader keeps memory flat on big sheets; styles are needed to tell dates from numbers.
+  const ExcelJS = await loadExcel();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(file), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

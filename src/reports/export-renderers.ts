@@ -1,10 +1,10 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify';
 import { createWriteStream, existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
+import { loadExcel, loadPdfKit } from '../common/lazy-libraries.js';
 
 /** A column of an exported table: Vietnamese header, value getter, and how to format it. */
 export interface ExportColumn<T> {
@@ -63,7 +63,8 @@ function commitRow(ws: ExcelJS.Worksheet, values: unknown[], styles: Partial<Exc
 
 /** .xlsx with ExcelJS's streaming writer: rows are committed as written, so memory stays flat. */
 export async function writeXlsx(doc: ExportDocument, path: string): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
+  const { stream } = await loadExcel();
+  const workbook = new stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Outreach Coordinator';
   for (const sheet of doc.sheets) {
     const ws = workbook.addWorksheet(sheet.name.slice(0, 31));
@@ -120,6 +121,7 @@ function fontPath(file: string): string {
  * completion rate per unit. DejaVu Sans (embedded) carries every Vietnamese glyph.
  */
 export async function writePdf(doc: ExportDocument, path: string): Promise<void> {
+  const PDFDocument = await loadPdfKit();
   const pdf = new PDFDocument({ size: 'A4', margin: 36, info: { Title: doc.title } });
   const out = createWriteStream(path);
   pdf.pipe(out);
