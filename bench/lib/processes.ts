@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from '../../src/cli/api-node-flags.js';
 import type { EnvOverrides } from '../../src/common/core.module.js';
 import { stopChild, trackChild } from './servers.js';
 
@@ -54,7 +55,7 @@ export async function startProcess(role: 'api' | 'worker', index: number, env: E
   const port = role === 'api' ? await freePort() : undefined;
   let output = '';
   const child = trackChild(
-    spawn(process.execPath, [script], {
+    spawn(process.execPath, [...(role === 'api' ? API_NODE_FLAGS : []), script], {
       env: { ...process.env, ...env, ...(port ? { PORT: String(port), HOST: '127.0.0.1' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     }),

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_NODE_FLAGS } from '../../src/cli/api-node-flags.js';
 import type { EnvOverrides } from '../../src/common/core.module.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,6 +58,8 @@ export function startServer(mode: BenchServer['mode'], options: ServerOptions = 
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   // BENCH_SERVER_NODE_ARGS="--max-old-space-size=160 …": extra Node flags for the servers under test only.
   const execArgv = [
+    // The API runs with the flags it is deployed with (src/cli/api-node-flags.ts).
+    ...(mode === 'app' ? API_NODE_FLAGS : []),
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   ];

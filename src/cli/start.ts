@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exitOnConfigError } from '../common/config/exit-on-config-error.js';
 import { loadDotEnv } from '../common/config/load-env.js';
+import { API_NODE_FLAGS } from './api-node-flags.js';
 import { prepareDatabase } from './prepare-database.js';
 
 /**
@@ -16,9 +17,10 @@ async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   // Children must not migrate again: it is done.
   const env = { ...process.env, RUN_MIGRATIONS: 'false' };
-  const children: ChildProcess[] = [join(here, '..', 'main.js'), join(here, '..', 'worker.js')].map((script) =>
-    fork(script, [], { env, stdio: 'inherit' }),
-  );
+  const children: ChildProcess[] = [
+    fork(join(here, '..', 'main.js'), [], { env, stdio: 'inherit', execArgv: [...process.execArgv, ...API_NODE_FLAGS] }),
+    fork(join(here, '..', 'worker.js'), [], { env, stdio: 'inherit' }),
+  ];
   let worst = 0;
   let stopping = false;
   let alive = children.length;
