@@ -1,4 +1,10 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QueueName } from '../src/common/queue/queue.constants.js';
+import { REDIS } from '../src/common/redis/redis.module.js';
+import { outboxJobId } from '../src/outbox/outbox.service.js';
 import { OutboxRelayService } from '../src/outbox/outbox-relay.service.js';
 import { createTwoUnitWorld } from './support/fixtures.js';
 import { clearRedisPrefix, createTestContext, type TestContext, waitFor } from './support/test-app.js';
@@ -65,5 +71,39 @@ describe('imports survive a Redis flush after the upload is accepted', () => {
     // Another reconciliation finds nothing to put back, so nothing runs twice.
     expect(await relay.reconcile()).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM audit_log a JOIN collaborator c ON c.id::text = a.entity_id WHERE a.entity = 'collaborator' AND c.code LIKE 'FL%'`, [])).toBe(7);
+  });
+
+  it('an import the queue gave up (it stalled more often than allowed) is failed, not left running', async () => {
+    // The state BullMQ's stalled check leaves on a job that stalled too often ("defa" on its hash),
+    // set on a queued job while the queue is paused, instead of killing a worker twice.
+    await ctx.startWorker();
+    const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Imports));
+    await queue.pause();
+    let id: string;
+    try {
+      id = await accept('GVU', 2);
+      const job = await waitFor(
+        async () => {
+          const [row] = await ctx.dataSource.query(`SELECT id, kind FROM outbox WHERE kind = 'imports.run' AND payload->>'importId' = $1`, [id]);
+          return row ? queue.getJob(outboxJobId(row)) : undefined;
+        },
+        { what: 'the import job' },
+      );
+      await ctx.app.get<Redis>(REDIS).hset(queue.toKey(job.id!), 'defa', 'job stalled more than allowable limit');
+    } finally {
+      await queue.resume();
+    }
+    const finished = await waitFor(
+      async () => {
+        const v = await view(id);
+        return v.status === 'queued' || v.status === 'running' ? null : v;
+      },
+      { timeoutMs: 30_000, what: 'the import to finish' },
+    );
+    expect(finished.status).toBe('failed');
+    expect(JSON.stringify(finished)).toContain('stopped before finishing it, more than once');
+    expect(await count(`SELECT count(*) AS n FROM collaborator WHERE code LIKE 'GVU%'`, [])).toBe(0);
+    const [intent] = await ctx.dataSource.query(`SELECT completed_at FROM outbox WHERE kind = 'imports.run' AND payload->>'importId' = $1`, [id]);
+    expect(intent.completed_at).not.toBeNull();
   });
 });

@@ -2,7 +2,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
 import { QueueName } from '../src/common/queue/queue.constants.js';
+import { REDIS } from '../src/common/redis/redis.module.js';
 import { outboxJobId } from '../src/outbox/outbox.service.js';
 import { createTwoUnitWorld, type TestUser } from './support/fixtures.js';
 import { createTestContext, type TestContext, waitFor } from './support/test-app.js';
@@ -118,5 +120,27 @@ describe('report export retries', () => {
     } finally {
       rmSync(exportsDir, { force: true });
     }
+  });
+
+  it('an export whose build the queue gave up (it stalled more often than allowed) is failed, not left running', async () => {
+    // BullMQ's stalled check marks a job that stalled too often with a deferred failure ("defa" on
+    // its hash) and the next worker to take it fails it without running the handler. That state is
+    // set here on a queued job (the queue paused meanwhile) instead of killing a worker twice.
+    const queue = ctx.app.get<Queue>(getQueueToken(QueueName.Reports));
+    await queue.pause();
+    let id: string;
+    try {
+      id = await request(w.secretaryA, { report: 'organisations', format: 'csv' });
+      const job = await waitFor(() => jobOf(id), { what: 'the build job' });
+      await ctx.app.get<Redis>(REDIS).hset(queue.toKey(job.id!), 'defa', 'job stalled more than allowable limit');
+    } finally {
+      await queue.resume();
+    }
+    const s = await finished(w.secretaryA, id);
+    expect(s.status).toBe('failed');
+    expect(s.error).toContain('stopped before finishing it, more than once');
+    expect(s.error).toContain(id);
+    expect(await (await jobOf(id))!.getState()).toBe('failed');
+    expect(await intentOpen(id)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { Role } from '../common/auth/actor.js';
 import { type Scope, scopeOf } from '../common/auth/scope.js';
-import { OnJob } from '../common/queue/on-job.decorator.js';
+import { OnJob, OnJobGivenUp } from '../common/queue/on-job.decorator.js';
 import { JobName, type JobPayloads } from '../common/queue/queue.constants.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import {
@@ -105,6 +105,20 @@ export class ImportRunnerService {
       if (last && payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
       throw error;
     }
+  }
+
+  /**
+   * The import stalled more often than allowed (the worker died or froze while running it each
+   * time): BullMQ gave it up without calling handle, so it is failed here instead of staying
+   * `running`, and the intent is closed like any final failure.
+   */
+  @OnJobGivenUp(JobName.ImportRun)
+  async runGivenUp(payload: JobPayloads[JobName.ImportRun], reason: string): Promise<void> {
+    await this.dataSource.query(`UPDATE import_job SET status = 'failed', finished_at = now(), failure_reason = $2 WHERE id = $1 AND status IN ('queued', 'running')`, [
+      payload.importId,
+      `the worker running this import stopped before finishing it, more than once (${reason}); quote import ${payload.importId} when reporting it`,
+    ]);
+    if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
   }
 
   /** Runs an import end to end without the queue (the job handler and benchmarks). */

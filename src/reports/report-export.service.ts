@@ -9,7 +9,7 @@ import { type Scope, scopeOf } from '../common/auth/scope.js';
 import { Env } from '../common/config/env.schema.js';
 import { PROCESS_ROLE, type ProcessRole } from '../common/core.module.js';
 import { DomainError, NotFoundError } from '../common/errors/domain.error.js';
-import { OnJob } from '../common/queue/on-job.decorator.js';
+import { OnJob, OnJobGivenUp } from '../common/queue/on-job.decorator.js';
 import { JobName, type JobPayloads, QueueName } from '../common/queue/queue.constants.js';
 import { AuditService } from '../audit/audit.service.js';
 import { OutboxService } from '../outbox/outbox.service.js';
@@ -178,6 +178,20 @@ export class ReportExportService implements OnApplicationBootstrap {
       // Unrecoverable: BullMQ keeps the job as failed without spending the remaining attempts.
       throw permanent && !(error instanceof UnrecoverableError) ? new UnrecoverableError(reason) : error;
     }
+  }
+
+  /**
+   * The build stalled more often than allowed (the worker died or froze while building it each
+   * time): BullMQ gave it up without calling buildJob, so it is failed here, with a reason the
+   * requester sees, instead of staying `running`; the intent is closed like any final failure.
+   */
+  @OnJobGivenUp(JobName.ReportExportBuild)
+  async buildGivenUp(payload: JobPayloads[JobName.ReportExportBuild], reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`,
+      [payload.exportId, `the worker building this export stopped before finishing it, more than once (${reason}); quote export ${payload.exportId} when reporting it`],
+    );
+    if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
   }
 
   /** Builds the report as `actor` sees it and writes it to `path` (the per-collaborator rows streamed from a cursor). */

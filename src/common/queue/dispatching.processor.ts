@@ -1,5 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobRegistry } from './job-registry.service.js';
 import { QueueName } from './queue.constants.js';
@@ -9,8 +9,26 @@ abstract class DispatchingProcessor extends WorkerHost {
   // Property injection: subclasses then need no constructor of their own.
   @Inject(JobRegistry) private readonly registry: JobRegistry;
 
+  private readonly logger = new Logger('Queue');
+
   override async process(job: Job): Promise<unknown> {
     return this.registry.dispatch(job);
+  }
+
+  /**
+   * A job that stalled more often than allowed (its worker died or froze while running it, each
+   * time) is failed by BullMQ on the next pick-up without calling `process`: its handler's own
+   * final-failure path never runs, so the job's `@OnJobGivenUp` method is called here instead.
+   */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (!job?.deferredFailure) return;
+    try {
+      const handled = await this.registry.givenUp(job, job.deferredFailure);
+      this.logger.error({ jobId: job.id, job: job.name, reason: error.message, handled }, 'Job given up by the queue');
+    } catch (failure) {
+      this.logger.error({ err: failure, jobId: job.id, job: job.name }, 'Job given up by the queue; recording it failed');
+    }
   }
 }
 
