@@ -2,6 +2,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../../migrations/index.js';
 import { entities } from './entities.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+import { QueryLogger } from './query-logger.js';
 
 export interface DatabaseSettings {
   url: string;
@@ -38,6 +39,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     logging: ['error', 'warn', 'migration'],
+    logger: new QueryLogger(),
     extra: {
       max: settings.poolSize ?? 20,
       application_name: settings.applicationName ?? 'outreach',
