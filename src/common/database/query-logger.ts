@@ -20,7 +20,7 @@ export class QueryLogger implements TypeOrmLogger {
 
   logQuery(): void {}
 
-  logQueryError(error: string | Error, query: string): void {
+  logQueryError(error: string | Error, query: string, _parameters?: unknown): void {
     const code = typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
     const fields = { code, error: typeof error === 'string' ? error : error.message, query: query.length > 500 ? `${query.slice(0, 500)}…` : query };
     if (typeof code === 'string' && EXPECTED_CLASSES.has(code.slice(0, 2))) this.logger.debug(fields, 'Query refused');
