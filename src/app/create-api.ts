@@ -13,6 +13,7 @@ import type { EnvOverrides } from '../common/core.module.js';
 import { Env, validateEnv } from '../common/config/env.schema.js';
 import { sendProblem } from '../common/errors/problem.filter.js';
 import { normalizeInput } from '../common/http/normalize-input.js';
+import { cacheValidationMetadata } from '../common/http/validation-metadata-cache.js';
 import { validationExceptionFactory } from '../common/http/validation.js';
 import { requestIdFor } from '../common/logging/logger.options.js';
 import { registerRequestLogging } from '../common/logging/request-logging.js';
@@ -41,6 +42,7 @@ export interface CreateApiOptions {
 
 /** Builds the HTTP application, fully configured but not listening; tests use `inject()` on it. */
 export async function createApi(options: CreateApiOptions = {}): Promise<NestFastifyApplication> {
+  cacheValidationMetadata();
   const bodyLimit = validateEnv({ ...process.env, ...options.env }).BODY_LIMIT_BYTES;
 
   const frameworkLogger = new NestLogger('Http');
