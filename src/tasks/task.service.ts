@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../common/erro
 import type { CompleteTaskDto, ListTasksQuery } from './dto/task.dto.js';
 import { checkTaskProof } from './proof.util.js';
 import { assignedTo, TASK_ID_PATTERN, taskInScope } from './task-scope.js';
-import { ITEM_COLUMNS, type TaskRow, type TaskView, toTaskView } from './task.view.js';
+import { ITEM_COLUMNS, taskColumns, type TaskRow, type TaskView, toTaskView } from './task.view.js';
 import { NotificationService } from '../notifications/notification.service.js';
 import { CompletionBatchService } from './completion-batch.service.js';
 
@@ -49,7 +49,7 @@ export class TaskService {
     }
     const limit = query.limit ?? 50;
     const rows: TaskRow[] = await this.dataSource.query(
-      `SELECT t.*, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
+      `SELECT ${taskColumns('t')}, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
          FROM share_task t JOIN content_item i ON i.id = t.item_id JOIN campaign c ON c.id = t.campaign_id
          LEFT JOIN channel ch ON ch.id = t.channel_id
         WHERE ${where.join(' AND ')} ORDER BY t.id LIMIT ${limit + 1}`,
@@ -74,7 +74,7 @@ export class TaskService {
     }
     const limit = query.limit ?? 50;
     const rows: Array<TaskRow & { rank: number }> = await this.dataSource.query(
-      `SELECT t.*, ${rank} AS rank, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
+      `SELECT ${taskColumns('t')}, ${rank} AS rank, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
          FROM share_task t JOIN content_item i ON i.id = t.item_id JOIN campaign c ON c.id = t.campaign_id
          LEFT JOIN channel ch ON ch.id = t.channel_id
         WHERE ${where.join(' AND ')} ORDER BY ${rank}, t.deadline, t.id LIMIT ${limit + 1}`,
