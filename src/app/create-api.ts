@@ -168,8 +168,8 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
 
 /**
  * The headers helmet's middleware sets for `options`, read by running it once on a stand-in
- * response. Refuses options that make them depend on the request (helmet then calls back with
- * an error or leaves headers unset, which the check below catches as an empty set).
+ * response. Only for options whose headers are the same for every request (no CSP nonce
+ * functions); fails loudly if helmet reports an error or sets nothing.
  */
 export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};

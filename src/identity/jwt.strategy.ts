@@ -76,11 +76,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(request: FastifyRequest, claims: AccessTokenClaims & { exp?: number }): Promise<Actor | false> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return false;
+    const sessionId = typeof claims.sid === 'string' && UUID.test(claims.sid) ? claims.sid : null;
+    if (claims.sid !== undefined && !sessionId) return false;
     // Reached with verified claims only (passport-jwt checked them, or they came from the cache).
     const token = this.bearer(request as unknown as Parameters<Strategy['authenticate']>[0]);
     if (token) this.verified.remember(token, claims);
-    const sessionId = typeof claims.sid === 'string' && UUID.test(claims.sid) ? claims.sid : null;
-    if (claims.sid !== undefined && !sessionId) return false;
     const user = await this.users.submit({ userId: claims.sub, sessionId });
     if (!user) return false;
     return {

@@ -27,8 +27,8 @@ function levelFor(statusCode: number): Level {
  * One log line per HTTP request, for every route — the API under its prefix, the operational
  * routes outside it, the docs, static files, unknown paths — from Fastify hooks registered first,
  * so every request passes them. `onRequest` opens the request's logging context; the line is
- * written when the answer has been sent (or when the client went away before sending all of its request), at info, warn for a 4xx and
- * error for a 5xx, and only if that level is enabled.
+ * written when the answer has been sent (or when the client went away before sending all of its
+ * request), at info, warn for a 4xx and error for a 5xx, and only if that level is enabled.
  */
 export function registerRequestLogging(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
@@ -39,7 +39,8 @@ export function registerRequestLogging(fastify: FastifyInstance): void {
     const level = levelFor(reply.statusCode);
     const log = PinoLogger.root;
     if (log.isLevelEnabled(level) && !quiet(request)) {
-      // The raw request and response, as pino-http logged them: the root logger's serializers (logger.options.ts) pick the fields.
+      // The raw request and response, as pino-http logged them: the root logger's serializers
+      // (logger.options.ts) pick the fields.
       const fields = { req: request.raw, res: reply.raw, responseTime: Math.round(reply.elapsedTime) };
       log[level](fields, level === 'error' ? 'request errored' : 'request completed');
     }
