@@ -54,7 +54,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     this.users = new MicroBatcher((lookups) => loadUsers(dataSource, lookups), {
       name: 'auth_user',
       maxBatch: 256,
-      maxInFlight: batchSlots(env.DATABASE_POOL_SIZE),
+      maxInFlight: batchSlots(env),
     });
   }
 

@@ -47,7 +47,7 @@ export class CompletionBatchService {
     audit: AuditService,
     env: Env,
   ) {
-    this.batcher = new MicroBatcher((items) => this.run(items), { name: 'task_complete', maxBatch: 128, maxInFlight: batchSlots(env.DATABASE_POOL_SIZE) });
+    this.batcher = new MicroBatcher((items) => this.run(items), { name: 'task_complete', maxBatch: 128, maxInFlight: batchSlots(env) });
     const auditRows = audit.insertSelectColumns({
       actorUserId: 'u.user_id',
       actorLogin: 'u.login',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MicroBatcher, microBatchTotals } from './micro-batcher.js';
+import { batchSlots, MicroBatcher, microBatchTotals } from './micro-batcher.js';
 
 /** A `run` whose batches the test finishes by hand, recording what each batch held. */
 function controlledRun() {
@@ -80,5 +80,12 @@ describe('MicroBatcher', () => {
   it('refuses a run that answers for fewer requests than it was given', async () => {
     const batcher = new MicroBatcher(async (items: number[]) => items.slice(1), { name: 'spec-short', maxBatch: 10, maxInFlight: 1 });
     await expect(batcher.submit(1)).rejects.toThrow('batch of 1 answered 0 results');
+  });
+
+  it('sizes its slots from DATABASE_BATCH_CONCURRENCY, within a quarter of the pool (2 for small pools)', () => {
+    expect(batchSlots({ DATABASE_POOL_SIZE: 20, DATABASE_BATCH_CONCURRENCY: 3 })).toBe(3);
+    expect(batchSlots({ DATABASE_POOL_SIZE: 20, DATABASE_BATCH_CONCURRENCY: 10 })).toBe(5);
+    expect(batchSlots({ DATABASE_POOL_SIZE: 4, DATABASE_BATCH_CONCURRENCY: 3 })).toBe(2);
+    expect(batchSlots({ DATABASE_POOL_SIZE: 20, DATABASE_BATCH_CONCURRENCY: 1 })).toBe(1);
   });
 });

@@ -19,9 +19,12 @@ export function microBatchTotals(): ReadonlyMap<string, { batches: number; reque
   return totals;
 }
 
-/** Batches one batcher may run at once for a pool of `poolSize` connections: a quarter of it, leaving the rest to other work. */
-export function batchSlots(poolSize: number): number {
-  return Math.max(2, Math.floor(poolSize / 4));
+/**
+ * Batches one batcher may run at once: DATABASE_BATCH_CONCURRENCY, but no more than a quarter of
+ * the pool (2 for pools under 12), so the rest stays free for other work.
+ */
+export function batchSlots(env: { DATABASE_POOL_SIZE: number; DATABASE_BATCH_CONCURRENCY: number }): number {
+  return Math.min(env.DATABASE_BATCH_CONCURRENCY, Math.max(2, Math.floor(env.DATABASE_POOL_SIZE / 4)));
 }
 
 export class MicroBatcher<I, O> {
