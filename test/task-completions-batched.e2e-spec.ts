@@ -136,4 +136,16 @@ describe('completions sharing a statement', () => {
       await ctx.dataSource.query(`ALTER TABLE share_task DROP COLUMN added_while_running`);
     }
   });
+
+  it('refuses text that is not valid Unicode (an unpaired surrogate) with a 400, and keeps emoji', async () => {
+    const m = members[6]!;
+    const unable = (raw: string) =>
+      ctx.app.inject({ method: 'POST', url: `/api/v1/tasks/${m.tasks[2]}/unable`, headers: { ...m.user.headers, 'content-type': 'application/json' }, payload: raw });
+    const broken = await unable('{"reason":"\\ud800"}');
+    expect(broken.statusCode, broken.body).toBe(400);
+    expect(broken.json().errors).toEqual([expect.objectContaining({ field: 'reason', code: 'INVALID_UNICODE' })]);
+    const fine = await unable(JSON.stringify({ reason: 'Nhóm Zalo đã giải tán 😀' }));
+    expect(fine.statusCode, fine.body).toBe(200);
+    expect(fine.json()).toMatchObject({ status: 'unable', unableReason: 'Nhóm Zalo đã giải tán 😀' });
+  });
 });

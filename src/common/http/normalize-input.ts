@@ -7,12 +7,15 @@ export const MAX_INPUT_DEPTH = 32;
 /**
  * Prepares every parsed JSON body and query string before validation: strings (values and keys)
  * become NFC, so Vietnamese typed with decomposed marks is stored and compared composed; NUL
- * characters (which PostgreSQL text cannot hold) and nesting beyond MAX_INPUT_DEPTH are refused
- * with a 400 instead of failing deep inside the stack.
+ * characters (which PostgreSQL text cannot hold), unpaired UTF-16 surrogates (`"\ud800"` in JSON:
+ * not Unicode text, and PostgreSQL's jsonb refuses them, so the audit entry of the change failed
+ * with a 500) and nesting beyond MAX_INPUT_DEPTH are refused with a 400 instead of failing deep
+ * inside the stack.
  */
 export function normalizeInput(value: unknown, field = '', depth = 0): unknown {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw inputError('NUL_CHARACTER', field, 'Text may not contain the NUL character (U+0000)');
+    if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) throw inputError('INVALID_UNICODE', field, 'Text contains an unpaired surrogate: it is not valid Unicode');
     return value.normalize('NFC');
   }
   if (value === null || typeof value !== 'object') return value;
