@@ -64,7 +64,11 @@ describe('report export retries', () => {
       const s = await finished(w.secretaryA, id);
       expect(s.status).toBe('failed');
       expect(s.error).toMatch(/not found/i);
-      const job = (await jobOf(id))!;
+      // The export is marked failed just before the handler throws; BullMQ then fails the job.
+      const job = await waitFor(async () => {
+        const j = await jobOf(id);
+        return j && (await j.getState()) === 'failed' ? j : null;
+      }, { what: 'the build job to be failed' });
       expect(await job.getState()).toBe('failed');
       expect(job.attemptsMade).toBe(1);
       expect(await intentOpen(id)).toBe(false);
@@ -110,7 +114,10 @@ describe('report export retries', () => {
       const s = await finished(w.secretaryA, id);
       expect(s.status).toBe('failed');
       expect(s.error).toBe(`the export could not be built after ${ATTEMPTS} attempts; quote export ${id} when reporting it`);
-      const job = (await jobOf(id))!;
+      const job = await waitFor(async () => {
+        const j = await jobOf(id);
+        return j && (await j.getState()) === 'failed' ? j : null;
+      }, { what: 'the build job to be failed' });
       expect(await job.getState()).toBe('failed');
       expect(job.attemptsMade).toBe(ATTEMPTS);
       expect(await intentOpen(id)).toBe(false);

@@ -13,6 +13,13 @@ import type { AccessTokenClaims } from './token.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What an access token says once its claims are checked: whose it is, which session, until when. */
+interface CheckedClaims {
+  userId: string;
+  sessionId: string | null;
+  exp?: number;
+}
+
 interface UserRow {
   ord: number;
   id: string;
@@ -34,7 +41,7 @@ interface UserRow {
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly users: MicroBatcher<{ userId: string; sessionId: string | null }, UserRow | undefined>;
-  private readonly verified = new VerifiedTokenCache<AccessTokenClaims & { exp?: number }>();
+  private readonly verified = new VerifiedTokenCache<CheckedClaims>();
   private readonly bearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
   constructor(
@@ -59,29 +66,35 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   /**
-   * passport-jwt's authenticate, except that a token whose signature this process has verified
-   * before is not verified again (VerifiedTokenCache); what follows — validate(), then success or
-   * fail — is the same either way.
+   * passport-jwt's authenticate, except that a token whose signature and claims this process has
+   * checked before is not checked again (VerifiedTokenCache): its user is loaded at once. The
+   * account and session are read on every request either way.
    */
   override authenticate(...args: Parameters<Strategy['authenticate']>): void {
     const token = this.bearer(args[0]);
-    const claims = token ? this.verified.get(token) : undefined;
-    if (!claims) return super.authenticate(...args);
+    const checked = token ? this.verified.get(token) : undefined;
+    if (!checked) return super.authenticate(...args);
     const self = this as unknown as { success(user: object): void; fail(): void; error(error: unknown): void };
-    this.validate(args[0] as unknown as FastifyRequest, claims).then(
+    this.actorFor(args[0] as unknown as FastifyRequest, checked).then(
       (actor) => (actor ? self.success(actor) : self.fail()),
       (error: unknown) => self.error(error),
     );
   }
 
+  /** Called by passport-jwt with the claims of a token whose signature and expiry it verified. */
   async validate(request: FastifyRequest, claims: AccessTokenClaims & { exp?: number }): Promise<Actor | false> {
     if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return false;
     const sessionId = typeof claims.sid === 'string' && UUID.test(claims.sid) ? claims.sid : null;
     if (claims.sid !== undefined && !sessionId) return false;
-    // Reached with verified claims only (passport-jwt checked them, or they came from the cache).
+    const checked: CheckedClaims = { userId: claims.sub, sessionId, exp: claims.exp };
     const token = this.bearer(request as unknown as Parameters<Strategy['authenticate']>[0]);
-    if (token) this.verified.remember(token, claims);
-    const user = await this.users.submit({ userId: claims.sub, sessionId });
+    if (token) this.verified.remember(token, checked);
+    return this.actorFor(request, checked);
+  }
+
+  /** The actor of a checked token: its user as the database has it now (batched with concurrent requests). */
+  private async actorFor(request: FastifyRequest, { userId, sessionId }: CheckedClaims): Promise<Actor | false> {
+    const user = await this.users.submit({ userId, sessionId });
     if (!user) return false;
     return {
       userId: user.id,

@@ -114,10 +114,7 @@ export class ImportRunnerService {
    */
   @OnJobGivenUp(JobName.ImportRun)
   async runGivenUp(payload: JobPayloads[JobName.ImportRun], reason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE import_job SET status = 'failed', finished_at = now(), failure_reason = $2 WHERE id = $1 AND status IN ('queued', 'running')`, [
-      payload.importId,
-      `the worker running this import stopped before finishing it, more than once (${reason}); quote import ${payload.importId} when reporting it`,
-    ]);
+    await this.fail(payload.importId, `the worker running this import stopped before finishing it, more than once (${reason}); quote import ${payload.importId} when reporting it`);
     if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
   }
 
@@ -280,6 +277,10 @@ export class ImportRunnerService {
   }
 
   private async fail(id: string, reason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE import_job SET status = 'failed', finished_at = now(), failure_reason = $2 WHERE id = $1`, [id, reason]);
+    // Only an unfinished import: a late given-up notice must not overwrite one that finished.
+    await this.dataSource.query(`UPDATE import_job SET status = 'failed', finished_at = now(), failure_reason = $2 WHERE id = $1 AND status IN ('queued', 'running')`, [
+      id,
+      reason,
+    ]);
   }
 }

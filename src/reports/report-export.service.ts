@@ -173,7 +173,7 @@ export class ReportExportService implements OnApplicationBootstrap {
         : `the export could not be built after ${attempt} attempt${attempt === 1 ? '' : 's'}; quote export ${row.id} when reporting it`;
       if (permanent) this.logger.warn({ err: error, exportId: row.id }, 'Report export refused');
       else this.logger.error({ err: error, exportId: row.id, attempts: attempt }, 'Report export failed for good');
-      await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [row.id, reason]);
+      await this.markFailed(row.id, reason);
       if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
       // Unrecoverable: BullMQ keeps the job as failed without spending the remaining attempts.
       throw permanent && !(error instanceof UnrecoverableError) ? new UnrecoverableError(reason) : error;
@@ -187,11 +187,13 @@ export class ReportExportService implements OnApplicationBootstrap {
    */
   @OnJobGivenUp(JobName.ReportExportBuild)
   async buildGivenUp(payload: JobPayloads[JobName.ReportExportBuild], reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`,
-      [payload.exportId, `the worker building this export stopped before finishing it, more than once (${reason}); quote export ${payload.exportId} when reporting it`],
-    );
+    await this.markFailed(payload.exportId, `the worker building this export stopped before finishing it, more than once (${reason}); quote export ${payload.exportId} when reporting it`);
     if (payload.outboxId) await this.outbox.markCompleted(payload.outboxId);
+  }
+
+  /** Fails an unfinished export with the reason its requester sees (a finished one is left as it is). */
+  private async markFailed(id: string, reason: string): Promise<void> {
+    await this.dataSource.query(`UPDATE report_export SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status IN ('queued', 'running')`, [id, reason]);
   }
 
   /** Builds the report as `actor` sees it and writes it to `path` (the per-collaborator rows streamed from a cursor). */

@@ -12,6 +12,8 @@ import { ITEM_COLUMNS, taskColumns, type TaskRow, type TaskView, toTaskView } fr
 import { NotificationService } from '../notifications/notification.service.js';
 import { CompletionBatchService } from './completion-batch.service.js';
 
+/** The TaskRow columns of `share_task t`, built once. */
+const TASK_COLUMNS = taskColumns('t');
 
 interface LoadedTask extends TaskRow {
   review_required: boolean;
@@ -49,7 +51,7 @@ export class TaskService {
     }
     const limit = query.limit ?? 50;
     const rows: TaskRow[] = await this.dataSource.query(
-      `SELECT ${taskColumns('t')}, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
+      `SELECT ${TASK_COLUMNS}, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
          FROM share_task t JOIN content_item i ON i.id = t.item_id JOIN campaign c ON c.id = t.campaign_id
          LEFT JOIN channel ch ON ch.id = t.channel_id
         WHERE ${where.join(' AND ')} ORDER BY t.id LIMIT ${limit + 1}`,
@@ -74,7 +76,7 @@ export class TaskService {
     }
     const limit = query.limit ?? 50;
     const rows: Array<TaskRow & { rank: number }> = await this.dataSource.query(
-      `SELECT ${taskColumns('t')}, ${rank} AS rank, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
+      `SELECT ${TASK_COLUMNS}, ${rank} AS rank, c.title AS campaign_title, ch.name AS channel_name, ch.url AS channel_url, ${ITEM_COLUMNS}
          FROM share_task t JOIN content_item i ON i.id = t.item_id JOIN campaign c ON c.id = t.campaign_id
          LEFT JOIN channel ch ON ch.id = t.channel_id
         WHERE ${where.join(' AND ')} ORDER BY ${rank}, t.deadline, t.id LIMIT ${limit + 1}`,

@@ -10,6 +10,11 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
  */
 const EXPECTED_CLASSES = new Set(['23', '40']);
 
+/** The statement as logged: its first 500 characters. */
+function clip(query: string): string {
+  return query.length > 500 ? `${query.slice(0, 500)}…` : query;
+}
+
 /**
  * TypeORM's log lines through the application's logger (JSON lines with the request id, like
  * every other line) instead of TypeORM's console printer (multi-line text on stdout). Bound
@@ -22,13 +27,13 @@ export class QueryLogger implements TypeOrmLogger {
 
   logQueryError(error: string | Error, query: string, _parameters?: unknown): void {
     const code = typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
-    const fields = { code, error: typeof error === 'string' ? error : error.message, query: query.length > 500 ? `${query.slice(0, 500)}…` : query };
+    const fields = { code, error: typeof error === 'string' ? error : error.message, query: clip(query) };
     if (typeof code === 'string' && EXPECTED_CLASSES.has(code.slice(0, 2))) this.logger.debug(fields, 'Query refused');
     else this.logger.error(fields, 'Query failed');
   }
 
   logQuerySlow(time: number, query: string): void {
-    this.logger.warn({ ms: time, query: query.length > 500 ? `${query.slice(0, 500)}…` : query }, 'Slow query');
+    this.logger.warn({ ms: time, query: clip(query) }, 'Slow query');
   }
 
   logSchemaBuild(): void {}
