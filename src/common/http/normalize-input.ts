@@ -12,7 +12,37 @@ export const MAX_INPUT_DEPTH = 32;
  * with a 500) and nesting beyond MAX_INPUT_DEPTH are refused with a 400 instead of failing deep
  * inside the stack.
  */
-export function normalizeInput(value: unknown, field = '', depth = 0): unknown {
+export function normalizeInput(value: unknown): unknown {
+  // Most input is already clean (and most of it ASCII): then it is handed on as it is, after a walk
+  // that copies nothing; only input that needs a change or a refusal takes the copying walk.
+  return isClean(value, 0) ? value : normalizeCopy(value, '', 0);
+}
+
+/** Nothing to change or refuse: NFC strings without NUL or lone surrogates, within MAX_INPUT_DEPTH. */
+function isClean(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return isCleanText(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= MAX_INPUT_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (!isClean(v, depth + 1)) return false;
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (!isCleanText(key) || !isClean((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+/** Printable ASCII (and tab, CR, LF) is NFC and well formed: the common case needs no normalize(). */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
+function isCleanText(text: string): boolean {
+  if (PLAIN_ASCII.test(text)) return true;
+  return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed() && text.normalize('NFC') === text;
+}
+
+function normalizeCopy(value: unknown, field: string, depth: number): unknown {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw inputError('NUL_CHARACTER', field, 'Text may not contain the NUL character (U+0000)');
     if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) throw inputError('INVALID_UNICODE', field, 'Text contains an unpaired surrogate: it is not valid Unicode');
@@ -20,14 +50,14 @@ export function normalizeInput(value: unknown, field = '', depth = 0): unknown {
   }
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_INPUT_DEPTH) throw inputError('TOO_DEEP', field, `Input nests deeper than ${MAX_INPUT_DEPTH} levels`);
-  if (Array.isArray(value)) return value.map((v, i) => normalizeInput(v, `${field}${field ? '.' : ''}${i}`, depth + 1));
+  if (Array.isArray(value)) return value.map((v, i) => normalizeCopy(v, `${field}${field ? '.' : ''}${i}`, depth + 1));
   // Query objects have a null prototype: copy into one of the same kind.
   const out = Object.create(Object.getPrototypeOf(value) === null ? null : Object.prototype) as Record<string, unknown>;
   for (const [key, v] of Object.entries(value)) {
-    const k = normalizeInput(key, field, depth) as string;
+    const k = normalizeCopy(key, field, depth) as string;
     const path = `${field}${field ? '.' : ''}${k}`;
     // defineProperty keeps a client's "__proto__" key an inert own field (the validator rejects it).
-    Object.defineProperty(out, k, { value: normalizeInput(v, path, depth + 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, k, { value: normalizeCopy(v, path, depth + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
