@@ -27,6 +27,6 @@ import { UsersController } from './users.controller.js';
   ],
   controllers: [AuthController, UsersController],
   providers: [JwtStrategy, LocalStrategy, TokenService, PasswordService, SessionService, AuthService, UserService],
-  exports: [TokenService, JwtModule, PasswordService, SessionService, UserService],
+  exports: [TokenService, JwtModule, PasswordService, SessionService, UserService, JwtStrategy],
 })
 export class IdentityModule {}

@@ -66,19 +66,15 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   /**
-   * passport-jwt's authenticate, except that a token whose signature and claims this process has
-   * checked before is not checked again (VerifiedTokenCache): its user is loaded at once. The
+   * The actor of a request whose bearer token this process has verified before (signature and
+   * claims; VerifiedTokenCache), loaded at once without going through passport; undefined when the
+   * token is not one of those, and passport-jwt must verify it (then `validate` remembers it). The
    * account and session are read on every request either way.
    */
-  override authenticate(...args: Parameters<Strategy['authenticate']>): void {
-    const token = this.bearer(args[0]);
+  verifiedActor(request: FastifyRequest): Promise<Actor | false> | undefined {
+    const token = this.bearer(request as unknown as Parameters<Strategy['authenticate']>[0]);
     const checked = token ? this.verified.get(token) : undefined;
-    if (!checked) return super.authenticate(...args);
-    const self = this as unknown as { success(user: object): void; fail(): void; error(error: unknown): void };
-    this.actorFor(args[0] as unknown as FastifyRequest, checked).then(
-      (actor) => (actor ? self.success(actor) : self.fail()),
-      (error: unknown) => self.error(error),
-    );
+    return checked ? this.actorFor(request, checked) : undefined;
   }
 
   /** Called by passport-jwt with the claims of a token whose signature and expiry it verified. */
