@@ -48,12 +48,15 @@ export class Env {
 
   /**
    * Shared statements (MicroBatcher: completions, token-user lookups) each batcher runs at once;
-   * requests arriving meanwhile join the next one. About the number of cores Postgres has: on 2
-   * cores 3 gave 2,300–2,600 completions/s with p99 48–59 ms, 5 gave 1,750–2,580 with p99 56–91 ms,
-   * 8 gave 1,950–2,050 with p99 62–75 ms (bench complete, 2026-11-26 16:33–16:38 UTC).
+   * requests arriving meanwhile join the next one, so fewer slots make larger batches, which cost
+   * Postgres less per request (the counter triggers, the plan's start-up and the commit are paid
+   * once per batch). On 2 cores (bench complete, 50 connections): 5 and 8 lost to 3 (2026-11-26
+   * 16:33–16:38 UTC); at 18:13–18:19 UTC 2 beat 3 — median ratio to the one-UPDATE baseline 0.54 and
+   * 0.54 against 0.49 and 0.49 over two series, p99 26–35 ms — and 1 was as fast but erratic
+   * (0.41–0.62 per round). 2 also keeps a slot free while one batch waits on a lock.
    */
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
-  DATABASE_BATCH_CONCURRENCY = 3;
+  DATABASE_BATCH_CONCURRENCY = 2;
 
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = DEFAULT_REDIS_URL;
