@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { isRedisOutageError, RedisOutageLog } from './redis-outage.js';
+import { isRedisOutageError, MAX_REMEMBERED_MESSAGES, RedisOutageLog } from './redis-outage.js';
 
 function refused(): Error {
   return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED', syscall: 'connect' });
@@ -43,6 +43,19 @@ describe('RedisOutageLog', () => {
     worker.emit('error', new Error('Missing lock for job 12'));
     expect(lines.map(([level]) => level)).toEqual(['error', 'error']);
     expect(log.down).toBe(false);
+  });
+
+  it('remembers a bounded number of messages: one carrying ids does not grow it for ever', () => {
+    const { lines, logger } = recorder();
+    const log = new RedisOutageLog(logger);
+    const worker = log.watch('worker reports', new EventEmitter());
+    for (let i = 0; i <= MAX_REMEMBERED_MESSAGES; i++) worker.emit('error', new Error(`Missing lock for job ${i}`));
+    expect(lines).toHaveLength(MAX_REMEMBERED_MESSAGES + 1);
+    // The latest are still held back; the first, logged longest ago, was forgotten to make room.
+    worker.emit('error', new Error(`Missing lock for job ${MAX_REMEMBERED_MESSAGES}`));
+    expect(lines).toHaveLength(MAX_REMEMBERED_MESSAGES + 1);
+    worker.emit('error', new Error('Missing lock for job 0'));
+    expect(lines).toHaveLength(MAX_REMEMBERED_MESSAGES + 2);
   });
 
   it('tells outage errors from others', () => {

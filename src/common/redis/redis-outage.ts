@@ -14,6 +14,8 @@ export function isRedisOutageError(error: unknown): boolean {
 
 /** Any other error event is logged, but the same message at most once per this many ms. */
 const OTHER_ERROR_INTERVAL_MS = 60_000;
+/** Messages remembered for that; past it the one logged longest ago is forgotten (messages may carry ids). */
+export const MAX_REMEMBERED_MESSAGES = 200;
 
 /**
  * Every ioredis connection of the process (the general client, each BullMQ queue and worker) reports
@@ -35,9 +37,13 @@ export class RedisOutageLog {
   error(source: string, error: unknown): void {
     if (!isRedisOutageError(error)) {
       const message = error instanceof Error ? error.message : String(error);
+      const now = Date.now();
       const last = this.otherErrors.get(message);
-      if (last !== undefined && Date.now() - last < OTHER_ERROR_INTERVAL_MS) return;
-      this.otherErrors.set(message, Date.now());
+      if (last !== undefined && now - last < OTHER_ERROR_INTERVAL_MS) return;
+      // Re-inserted, so the map runs from the message logged longest ago to the latest.
+      this.otherErrors.delete(message);
+      if (this.otherErrors.size >= MAX_REMEMBERED_MESSAGES) this.otherErrors.delete(this.otherErrors.keys().next().value!);
+      this.otherErrors.set(message, now);
       this.logger.error({ err: error, source }, `Redis client error (${source}): ${message}`);
       return;
     }
