@@ -84,16 +84,21 @@ export class CompletionBatchService {
                    OR (x.scope = 'subtree' AND t.organisation_id IN (SELECT o.id FROM organisation o WHERE o.ancestors @> ARRAY[x.scope_organisation_id])))
               AND NOT EXISTS (SELECT 1 FROM task_idempotency_key k WHERE k.user_id = x.user_id AND k.key = x.key AND k.task_id <> t.id)
             ORDER BY t.id, x.ord),
-         old AS (SELECT t.id, t.status FROM share_task t
-                  WHERE t.id IN (SELECT task_id FROM candidate) AND t.status IN ('pending', 'expired')
-                  ORDER BY t.id FOR NO KEY UPDATE),
+         -- The tasks locked in id order (so concurrent batches cannot deadlock), each with its request:
+         -- the UPDATE then reads this one row set by key (joining the candidates again, by a scan of
+         -- them per task, made the statement grow with the square of the batch).
+         d AS (SELECT t.id, t.status AS old_status, c.user_id, c.collaborator_id, c.key, c.url, c.note, c.login, c.role, c.request_id, c.ip, c.ord,
+                      c.review_required, c.assignee
+                 FROM candidate c JOIN share_task t ON t.id = c.task_id
+                WHERE t.status IN ('pending', 'expired')
+                ORDER BY t.id FOR NO KEY UPDATE OF t),
          u AS (UPDATE share_task t SET status = 'done', completed_at = now(), late = now() > t.deadline, proof_url = d.url, note = d.note,
                       completed_by_user_id = d.user_id, completed_by_collaborator_id = CASE WHEN d.assignee THEN d.collaborator_id END,
                       unable_reason = NULL, review_status = CASE WHEN d.review_required THEN 'pending' ELSE 'not_required' END,
                       updated_at = now(), version = t.version + 1
-                 FROM old JOIN candidate d ON d.task_id = old.id
-                WHERE t.id = old.id
-               RETURNING ${taskColumns('t')}, old.status AS old_status, d.ord, d.assignee, d.user_id, d.login, d.role, d.request_id, d.ip, d.key),
+                 FROM d
+                WHERE t.id = d.id
+               RETURNING ${taskColumns('t')}, d.old_status, d.ord, d.assignee, d.user_id, d.login, d.role, d.request_id, d.ip, d.key),
          claim AS (INSERT INTO task_idempotency_key (user_id, key, task_id)
                    SELECT u.user_id, u.key, u.id FROM u WHERE u.key IS NOT NULL ON CONFLICT DO NOTHING),
          a AS (${auditRows})
