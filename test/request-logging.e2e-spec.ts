@@ -15,7 +15,8 @@ interface LogLine {
 /**
  * The built API as a real process (pino writes to fd 1): every request — under the API prefix,
  * outside it, docs, unknown paths — is logged exactly once, health and metrics probes not at all,
- * and logs made while handling a request carry that request's id.
+ * and the warnings the code writes about a request name it (with LOG_REQUEST_CONTEXT off, the
+ * default; request-logging.spec covers the mode that binds every line).
  */
 describe('request logging', { timeout: 120_000 }, () => {
   let dbName: string;
@@ -78,7 +79,7 @@ describe('request logging', { timeout: 120_000 }, () => {
     for (const probe of calls.slice(2, 5)) expect(lines().some((l) => l.req?.id === probe.id)).toBe(false);
   });
 
-  it('binds what the code logs while handling a request to that request', async () => {
+  it('names the request in the warnings the code writes about it (a reused refresh token)', async () => {
     const login = await call('POST', '/api/v1/auth/login', { login: 'log.check', password: PASSWORD });
     expect(login.status).toBe(200);
     expect((await call('POST', '/api/v1/auth/refresh', { refreshToken: login.body.refreshToken })).status).toBe(200);

@@ -68,7 +68,7 @@ export async function createApi(options: CreateApiOptions = {}): Promise<NestFas
   app.useLogger(app.get(Logger));
   const env = app.get(Env);
   const fastify = app.getHttpAdapter().getInstance();
-  registerRequestLogging(fastify);
+  registerRequestLogging(fastify, { bindContext: env.LOG_REQUEST_CONTEXT });
 
   // The hooks every request passes are callback-style: an async hook costs a promise and a
   // microtask turn per request, on the route that must carry thousands of completions a second.

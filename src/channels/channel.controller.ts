@@ -18,6 +18,7 @@ import { EtagInterceptor } from '../common/http/etag.interceptor.js';
 import { allPages, sendExport } from '../common/http/spreadsheet-export.js';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import { expectedVersion } from '../common/http/versioning.js';
+import { requestRef } from '../common/logging/request-logging.js';
 import { CHANNEL_EXPORT_COLUMNS } from './channel-export.js';
 import { ChannelService } from './channel.service.js';
 import { ChannelDto, ChannelExportQueryDto, ChannelListQueryDto, ChannelPageDto, CreateChannelDto, SetChannelAdminsDto, UpdateChannelDto } from './dto/channel.dto.js';
@@ -48,7 +49,7 @@ export class ChannelController {
     const { format, ...filters } = query;
     const pages = allPages((cursor) => this.channels.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true }));
     return sendExport(reply, { format, filename: 'kenh', sheetName: 'Kênh', columns: CHANNEL_EXPORT_COLUMNS, pages }, (error) =>
-      this.logger.error({ err: error }, 'Channel export failed mid-stream'),
+      this.logger.error({ ...requestRef(actor.requestId), err: error }, 'Channel export failed mid-stream'),
     );
   }
 

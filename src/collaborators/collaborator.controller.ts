@@ -8,6 +8,7 @@ import { EtagInterceptor } from '../common/http/etag.interceptor.js';
 import { allPages, sendExport } from '../common/http/spreadsheet-export.js';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe.js';
 import { expectedVersion } from '../common/http/versioning.js';
+import { requestRef } from '../common/logging/request-logging.js';
 import { COLLABORATOR_EXPORT_COLUMNS } from './collaborator-export.js';
 import { CollaboratorService } from './collaborator.service.js';
 import {
@@ -45,7 +46,7 @@ export class CollaboratorController {
     const { format, ...filters } = query;
     const pages = allPages((cursor) => this.collaborators.list(actor, { ...filters, cursor, limit: 200 }, { exhaustive: true }));
     return sendExport(reply, { format, filename: 'cong-tac-vien', sheetName: 'Cộng tác viên', columns: COLLABORATOR_EXPORT_COLUMNS, pages }, (error) =>
-      this.logger.error({ err: error }, 'Collaborator export failed mid-stream'),
+      this.logger.error({ ...requestRef(actor.requestId), err: error }, 'Collaborator export failed mid-stream'),
     );
   }
 

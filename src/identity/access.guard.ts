@@ -8,6 +8,7 @@ import { roleHas, type Permission } from '../common/auth/permissions.js';
 import { IS_PUBLIC } from '../common/auth/public.decorator.js';
 import { REQUIRED_PERMISSION } from '../common/auth/require-permission.decorator.js';
 import { DomainError } from '../common/errors/domain.error.js';
+import { requestRef } from '../common/logging/request-logging.js';
 import { JwtStrategy } from './jwt.strategy.js';
 
 /**
@@ -33,7 +34,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     await this.authenticate(context);
     const actor = context.switchToHttp().getRequest<RequestWithActor>().actor!;
     if (!permission) {
-      this.logger.error(`Route ${context.getClass().name}.${context.getHandler().name} declares no permission; refused`);
+      const request = context.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.error(requestRef(String(request.id)), `Route ${context.getClass().name}.${context.getHandler().name} declares no permission; refused`);
       throw forbidden();
     }
     if (!roleHas(actor.role, permission)) throw forbidden();

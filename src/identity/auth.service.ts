@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor, Role } from '../common/auth/actor.js';
 import { DomainError } from '../common/errors/domain.error.js';
+import { requestRef } from '../common/logging/request-logging.js';
 import { PasswordService } from './password.service.js';
 import { type ClientInfo, invalidRefreshToken, SessionService } from './session.service.js';
 import { TokenService } from './token.service.js';
@@ -79,7 +80,7 @@ export class AuthService {
       const [user]: AuthenticatedUser[] = await m.query(`SELECT id, login, role FROM app_user WHERE id = $1`, [rotated.userId]);
       const actor = this.actorOf(user!, client, rotated.familyId);
       if ('reused' in rotated) {
-        this.logger.warn({ userId: rotated.userId, familyId: rotated.familyId, ip: client.ip }, 'Refresh token reused: session family revoked');
+        this.logger.warn({ ...requestRef(client.requestId), userId: rotated.userId, familyId: rotated.familyId, ip: client.ip }, 'Refresh token reused: session family revoked');
         await this.audit.record(m, actor, { action: 'auth.refresh_reuse', entity: 'session', entityId: rotated.familyId, after: { revoked: true } });
         return null;
       }

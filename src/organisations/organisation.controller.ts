@@ -16,6 +16,7 @@ import {
   OrganisationPageDto,
   UpdateOrganisationDto,
 } from './dto/organisation.dto.js';
+import { requestRef } from '../common/logging/request-logging.js';
 import { organisationExportColumns } from './organisation-export.js';
 import { OrganisationService } from './organisation.service.js';
 
@@ -51,7 +52,7 @@ export class OrganisationController {
       return page;
     });
     return sendExport(reply, { format, filename: 'to-chuc', sheetName: 'Tổ chức', columns: organisationExportColumns(parentCodes), pages }, (error) =>
-      this.logger.error({ err: error }, 'Organisation export failed mid-stream'),
+      this.logger.error({ ...requestRef(actor.requestId), err: error }, 'Organisation export failed mid-stream'),
     );
   }
 

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/auth/actor.js';
 import { scopeOf, SqlParams } from '../common/auth/scope.js';
 import { NotFoundError } from '../common/errors/domain.error.js';
+import { requestRef } from '../common/logging/request-logging.js';
 import { ProofImageService } from './proof-image.service.js';
 import { TaskNotPendingError } from './proof.errors.js';
 import { ProofFileMissingError, ProofStorage } from './storage/proof-storage.js';
@@ -122,7 +123,7 @@ export class ProofService {
         });
       });
     } catch (error) {
-      await this.storage.remove([key]).catch((e: unknown) => this.logger.error(`Could not remove ${key} after a failed completion: ${String(e)}`));
+      await this.storage.remove([key]).catch((e: unknown) => this.logger.error(requestRef(actor.requestId), `Could not remove ${key} after a failed completion: ${String(e)}`));
       throw error;
     }
     return this.stateOf(actor, taskId);
@@ -142,7 +143,7 @@ export class ProofService {
       return { stream: await this.storage.read(row.storage_key), contentType: row.content_type, bytes: row.bytes, checksum: row.checksum };
     } catch (error) {
       if (error instanceof ProofFileMissingError) {
-        this.logger.error(`Proof image of task ${taskId} is recorded but missing from storage (${row.storage_key})`);
+        this.logger.error(requestRef(actor.requestId), `Proof image of task ${taskId} is recorded but missing from storage (${row.storage_key})`);
         throw new NotFoundError('Proof image of task', taskId);
       }
       throw error;

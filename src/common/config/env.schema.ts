@@ -102,6 +102,14 @@ export class Env {
   @Transform(toBool) @IsBoolean()
   LOG_PRETTY = false;
 
+  /**
+   * Every line logged while a request is handled carries its id (AsyncLocalStorage; 13–19% of
+   * the API's CPU on Node 20, see registerRequestLogging). Off: the request line, failures and
+   * security warnings carry it, other lines (a slow query) do not.
+   */
+  @Transform(toBool) @IsBoolean()
+  LOG_REQUEST_CONTEXT = false;
+
   @IsString()
   STORAGE_DIR = './storage';
 

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestRef } from '../logging/request-logging.js';
 import { preferredLanguage } from './problem-titles.js';
 import { toProblem } from './problem.js';
 
@@ -22,7 +23,7 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
     requestId: String(request.id),
   });
   if (unexpected) {
-    logger.error({ err: error, requestId: request.id, url: request.url }, 'Unhandled error');
+    logger.error({ ...requestRef(String(request.id)), err: error, requestId: request.id, url: request.url }, 'Unhandled error');
   }
   if (reply.sent) return;
   void reply
