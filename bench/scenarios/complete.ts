@@ -190,8 +190,10 @@ export async function complete(ctx: BenchContext): Promise<ScenarioResult> {
       'On the faster machine of 17:36 UTC (baseline 6–7.7k req/s instead of 3.5k) the same code measured 0.46×; then, each step measured with the two builds side by side: ' +
       'a verified token goes from the global guard straight to its user instead of through passport\'s per-request strategy instance (API CPU per completion 0.177 → 0.149 ms); ' +
       'callback-style Fastify hooks, no CORS hook when no origin is allowed, clean input checked without being copied (~5%); two batch slots instead of three (larger batches, ' +
-      'less database CPU per completion); the batch UPDATE no longer scans the candidates once per task. What is left: the database\'s work per completion (~0.2 ms: the UPDATE ' +
-      'and its seven index entries, the counter trigger about a third, the audit row) now outweighs the API\'s (~0.15 ms, spread over Nest\'s pipeline, pg and Fastify\'s reply). ' +
+      'less database CPU per completion); the batch UPDATE no longer scans the candidates once per task; the AsyncLocalStorage that bound every log line to its request made ' +
+      'opt-in (LOG_REQUEST_CONTEXT: on Node 20 it hooks every promise, 13–19% of the API\'s CPU). Together 0.46× → 0.50–0.57× (18:28–18:45 UTC). What is left: the database\'s ' +
+      'work per completion (~0.19 ms: the UPDATE and its seven index entries, the counter trigger about a third, the audit row) now outweighs the API\'s (~0.13 ms, spread over ' +
+      'Nest\'s pipeline, pg and Fastify\'s reply). ' +
       'p99 at 50 closed-loop connections is mean latency (50 ÷ throughput) times the spread the shared 2-core machine adds (autocannon, the API and Postgres competing for the ' +
       'cores): on the machine of 16:40 UTC the bare one-UPDATE route itself measured 35–55 ms p99, on that of 17:36 UTC 12–20 ms. ' +
       'RSS: the API runs with --max-old-space-size=512 as deployed (src/cli/api-node-flags.ts); with Node\'s default limit V8 let the heap grow to 350 MB under this load with about 70 MB live.',
