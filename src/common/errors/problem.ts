@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, type FieldProblem } from './domain.error.js';
 import { codeToSlug, type Language, problemTitle } from './problem-titles.js';
 
@@ -121,9 +121,10 @@ export function toProblem(error: unknown, ctx: ProblemContext): ProblemOutcome {
   if (error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || /^Command timed out$|Connection is closed|Stream isn't writeable|enableOfflineQueue/.test(error.message))) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'A backing service is unavailable; try again shortly'), { 'retry-after': '5' });
   }
-  // A connection lost inside a transaction: TypeORM releases the runner, and the ROLLBACK then fails
-  // with QueryRunnerProviderAlreadyReleasedError instead of the original connection error.
-  if (error instanceof Error && (error.name === 'QueryRunnerProviderAlreadyReleasedError' || /not queryable|Client was closed/i.test(error.message))) {
+  // A connection lost inside a transaction: TypeORM releases the runner, and the COMMIT or ROLLBACK
+  // then fails with "query runner already released" (QueryRunnerAlreadyReleasedError in TypeORM 1.x,
+  // QueryRunnerProviderAlreadyReleasedError before) instead of the original connection error.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError || (error instanceof Error && /not queryable|Client was closed/i.test(error.message))) {
     return expected(build(503, 'SERVICE_UNAVAILABLE', 'The database connection was lost; try again shortly'), { 'retry-after': '2' });
   }
   if (error instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) {
