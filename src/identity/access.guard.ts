@@ -52,14 +52,14 @@ export class AccessGuard extends AuthGuard('jwt') {
       await super.canActivate(context);
       return;
     }
-    let actor: Actor | false;
+    let actor: Actor | false = false;
+    let failure: unknown = null;
     try {
       actor = await verified;
     } catch (error) {
-      this.handleRequest(error, false, undefined, context);
-      return;
+      failure = error;
     }
-    this.handleRequest(null, actor, undefined, context);
+    this.handleRequest(failure, actor, undefined, context);
   }
 
   private declaration(context: ExecutionContext): { isPublic: boolean; permission: Permission | undefined } {

@@ -13,6 +13,10 @@ import type { AccessTokenClaims } from './token.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** passport-jwt's reading of `Authorization: Bearer …`: what it verifies, and what VerifiedTokenCache is keyed by. */
+const BEARER = ExtractJwt.fromAuthHeaderAsBearerToken();
+const bearerToken = (request: FastifyRequest) => BEARER(request as unknown as Parameters<typeof BEARER>[0]);
+
 /** What an access token says once its claims are checked: whose it is, which session, until when. */
 interface CheckedClaims {
   userId: string;
@@ -42,14 +46,13 @@ interface UserRow {
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   private readonly users: MicroBatcher<{ userId: string; sessionId: string | null }, UserRow | undefined>;
   private readonly verified = new VerifiedTokenCache<CheckedClaims>();
-  private readonly bearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
   constructor(
     env: Env,
     dataSource: DataSource,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: BEARER,
       // A KeyObject, made once: given a string, jsonwebtoken first tries (and fails) to parse it as a
       // public key on every verification, which cost about a tenth of an authenticated request's CPU.
       // (passport-jwt's types say string | Buffer; it hands the value to jsonwebtoken, which takes a KeyObject.)
@@ -72,7 +75,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    * account and session are read on every request either way.
    */
   verifiedActor(request: FastifyRequest): Promise<Actor | false> | undefined {
-    const token = this.bearer(request as unknown as Parameters<Strategy['authenticate']>[0]);
+    const token = bearerToken(request);
     const checked = token ? this.verified.get(token) : undefined;
     return checked ? this.actorFor(request, checked) : undefined;
   }
@@ -83,7 +86,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const sessionId = typeof claims.sid === 'string' && UUID.test(claims.sid) ? claims.sid : null;
     if (claims.sid !== undefined && !sessionId) return false;
     const checked: CheckedClaims = { userId: claims.sub, sessionId, exp: claims.exp };
-    const token = this.bearer(request as unknown as Parameters<Strategy['authenticate']>[0]);
+    const token = bearerToken(request);
     if (token) this.verified.remember(token, checked);
     return this.actorFor(request, checked);
   }

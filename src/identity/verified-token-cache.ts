@@ -6,7 +6,7 @@
  *
  * Only the signature check is remembered: the key is the exact string that was verified (any
  * change to header, claims or signature misses), a hit is refused once `exp` has passed, and the
- * account and session are still read from the database on every request (JwtStrategy.validate),
+ * account and session are still read from the database on every request (JwtStrategy.actorFor),
  * so disabling a user or logging out takes effect as before. Bounded: past `maxEntries` the oldest
  * entry is dropped (a Map keeps insertion order).
  */

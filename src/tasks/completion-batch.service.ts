@@ -104,7 +104,7 @@ export class CompletionBatchService {
          a AS (${auditRows})
          SELECT ${taskColumns('u')}, u.ord, ${ITEM_COLUMNS} FROM u JOIN content_item i ON i.id = u.item_id`,
     );
-}
+  }
 
   /** Null when the fast path does not apply (see the class comment); the task row when completed. */
   complete(actor: Actor, taskId: string, proofUrl: string, note: string | null, idempotencyKey: string | null): Promise<TaskRow | null> {

@@ -28,7 +28,7 @@ export interface TaskRow {
   item_image_urls: string[];
 }
 
-const iso = (d: Date | string | null) => (!d ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function toTaskView(r: TaskRow) {
   const hashtags = r.item_hashtags ?? [];

@@ -16,8 +16,9 @@ function clip(query: string): string {
 }
 
 /**
- * TypeORM's log lines through the application's logger (JSON lines with the request id, like
- * every other line) instead of TypeORM's console printer (multi-line text on stdout). Bound
+ * TypeORM's log lines through the application's logger (JSON lines like every other; with the
+ * request id when LOG_REQUEST_CONTEXT is on) instead of TypeORM's console printer (multi-line
+ * text on stdout). Bound
  * parameters are never logged: they may hold password or token hashes and personal data.
  */
 export class QueryLogger implements TypeOrmLogger {

@@ -39,13 +39,18 @@ const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
 function isCleanText(text: string): boolean {
   if (PLAIN_ASCII.test(text)) return true;
-  return !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed() && text.normalize('NFC') === text;
+  return !text.includes('\u0000') && isWellFormed(text) && text.normalize('NFC') === text;
+}
+
+/** No unpaired UTF-16 surrogate (String.prototype.isWellFormed, Node 20; not yet in TypeScript's lib here). */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 function normalizeCopy(value: unknown, field: string, depth: number): unknown {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw inputError('NUL_CHARACTER', field, 'Text may not contain the NUL character (U+0000)');
-    if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) throw inputError('INVALID_UNICODE', field, 'Text contains an unpaired surrogate: it is not valid Unicode');
+    if (!isWellFormed(value)) throw inputError('INVALID_UNICODE', field, 'Text contains an unpaired surrogate: it is not valid Unicode');
     return value.normalize('NFC');
   }
   if (value === null || typeof value !== 'object') return value;

@@ -21,8 +21,7 @@ export function requestRef(requestId: string | undefined | null): { req?: { id: 
  * and redacting its bindings cost about 5% of a request's CPU for lines that are almost never written).
  */
 export function requestLogMixin(): object {
-  const current = requestContext.getStore();
-  return current ? { req: { id: current.id } } : {};
+  return requestRef(requestContext.getStore()?.id);
 }
 
 /** Probed every few seconds by orchestrators and Prometheus: not worth a log line each. */
